@@ -1,0 +1,43 @@
+# The two commands of the README: `make book` and `make test`. Both create .venv and install on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8000
+
+.PHONY: book test lint notebooks serve bench clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+## Build the website into _build/html; any warning or failing notebook is an error.
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## Lint, build the site, then run every unit, site and notebook test (strict nbval).
+test: lint book
+	$(BIN)/pytest -v --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg \
+		--cov=rmsprop_lib --cov-report=term-missing tests chapters
+
+## Re-execute every chapter in place, each in a fresh kernel, so the stored outputs are current.
+notebooks: $(STAMP)
+	for nb in chapters/*.ipynb; do \
+		echo "executing $$nb"; \
+		$(BIN)/jupyter execute --inplace --kernel_name=python3 "$$nb" || exit 1; \
+	done
+
+serve: book
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html $(PORT)
+
+bench: $(STAMP)
+	for script in benchmarks/bench_*.py; do $(BIN)/python "$$script" || exit 1; done
+
+clean:
+	rm -rf _build

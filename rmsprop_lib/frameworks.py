@@ -1,0 +1,349 @@
+"""Framework presets: ``from_framework("torch", "RMSprop", lr=0.01)`` is the library optimizer
+that computes what ``torch.optim.RMSprop(params, lr=0.01)`` computes, with torch's own names and
+defaults.
+
+The presets are data (``PRESETS``), read off the frameworks' sources (PyTorch 2.13, Keras 3.15,
+optax 0.2.8, TensorFlow 1 kernels). Each entry holds:
+
+- ``factory``: the ``rmsprop_lib.optimizers`` function it calls;
+- ``arguments``: framework argument -> (factory argument, framework default); the factory argument
+  is a tuple to unpack a pair (torch's ``betas``) or None for a ``switches`` argument, the default
+  is ``REQUIRED`` where the framework has none;
+- ``none_means``: arguments whose ``None`` stands for a number (Keras ``weight_decay=None`` is 0);
+- ``fixed``: factory switches the framework hard-codes (eps placement, initial accumulator, ...);
+- ``switches``: a bool argument that selects another factory (torch Adam's ``amsgrad``);
+- ``inert``: arguments that never change the arithmetic (``foreach``, ``name``, ...): any value;
+- ``unmodelled``: arguments accepted only at their default (``maximize``, ``dampening``, Keras
+  ``clipnorm``...), because the library does not model other values;
+- ``positive``: arguments the framework requires to be > 0 (TF1 Adagrad's accumulator);
+- ``momentum_form``, ``weight_decay_form``: text for ``describe`` (the frameworks chapter's table).
+
+Learning-rate schedules (callables) keep the library's convention, ``schedule(t)`` of the 1-based
+step index, not optax's or Keras' 0-based count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from rmsprop_lib.optimizers import Optimizer, adagrad, adam, amsgrad, momentum, rmsprop, sgd
+
+
+class _Required:
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED = _Required()
+"""Marks a framework argument without a default (optax's and TF1's learning_rate)."""
+
+_TORCH_L2 = "coupled L2: g <- g + weight_decay w before the accumulators"
+_KERAS_DECOUPLED = "decoupled: w <- w - w weight_decay learning_rate (old w), then the update"
+_KERAS_UNMODELLED = {
+    "clipnorm": None,
+    "clipvalue": None,
+    "global_clipnorm": None,
+    "use_ema": False,
+    "ema_momentum": 0.99,
+    "ema_overwrite_frequency": None,
+    "loss_scale_factor": None,
+    "gradient_accumulation_steps": None,
+}
+
+PRESETS: dict[tuple[str, str], dict[str, Any]] = {
+    ("torch", "RMSprop"): {
+        "factory": rmsprop,
+        "arguments": {
+            "lr": ("learning_rate", 0.01),
+            "alpha": ("beta", 0.99),
+            "eps": ("eps", 1e-8),
+            "weight_decay": ("weight_decay", 0.0),
+            "momentum": ("momentum", 0.0),
+            "centered": ("centered", False),
+        },
+        "fixed": {"eps_in_sqrt": False, "initial_accumulator": 0.0},
+        "inert": ("foreach", "capturable", "differentiable"),
+        "unmodelled": {"maximize": False},
+        "momentum_form": "b <- momentum b + g/d; w <- w - lr b (lr outside the buffer; modelled "
+        "with lr inside, the same for a constant lr up to rounding)",
+        "weight_decay_form": _TORCH_L2,
+    },
+    ("torch", "Adagrad"): {
+        "factory": adagrad,
+        "arguments": {
+            "lr": ("learning_rate", 0.01),
+            "lr_decay": ("lr_decay", 0.0),
+            "weight_decay": ("weight_decay", 0.0),
+            "initial_accumulator_value": ("initial_accumulator", 0.0),
+            "eps": ("eps", 1e-10),
+        },
+        "fixed": {"eps_in_sqrt": False},
+        "inert": ("foreach", "differentiable", "fused"),
+        "unmodelled": {"maximize": False},
+        "momentum_form": "none",
+        "weight_decay_form": _TORCH_L2,
+    },
+    ("torch", "SGD"): {
+        "factory": momentum,
+        "arguments": {
+            "lr": ("learning_rate", 0.001),
+            "momentum": ("beta", 0.0),
+            "weight_decay": ("weight_decay", 0.0),
+            "nesterov": ("nesterov", False),
+        },
+        "inert": ("foreach", "differentiable", "fused"),
+        "unmodelled": {"dampening": 0.0, "maximize": False},
+        "momentum_form": "b <- momentum b + g (b_1 = g); w <- w - lr b; "
+        "nesterov: w <- w - lr (g + momentum b)",
+        "weight_decay_form": _TORCH_L2,
+    },
+    ("torch", "Adam"): {
+        "factory": adam,
+        "arguments": {
+            "lr": ("learning_rate", 0.001),
+            "betas": (("beta1", "beta2"), (0.9, 0.999)),
+            "eps": ("eps", 1e-8),
+            "weight_decay": ("weight_decay", 0.0),
+            "amsgrad": (None, False),
+        },
+        "fixed": {"bias_correction": True},
+        "switches": {"amsgrad": amsgrad},
+        "inert": ("foreach", "capturable", "differentiable", "fused"),
+        "unmodelled": {"maximize": False, "decoupled_weight_decay": False},
+        "momentum_form": "m <- beta1 m + (1 - beta1) g, bias-corrected by 1 - beta1^t",
+        "weight_decay_form": _TORCH_L2,
+    },
+    ("keras", "RMSprop"): {
+        "factory": rmsprop,
+        "arguments": {
+            "learning_rate": ("learning_rate", 0.001),
+            "rho": ("beta", 0.9),
+            "momentum": ("momentum", 0.0),
+            "epsilon": ("eps", 1e-7),
+            "centered": ("centered", False),
+            "weight_decay": ("decoupled_weight_decay", None),
+        },
+        "none_means": {"weight_decay": 0.0},
+        "fixed": {"eps_in_sqrt": True, "initial_accumulator": 0.0},
+        "inert": ("name",),
+        "unmodelled": _KERAS_UNMODELLED,
+        "momentum_form": "b <- momentum b + lr g/d; w <- w - b (lr inside the buffer)",
+        "weight_decay_form": _KERAS_DECOUPLED,
+    },
+    ("keras", "Adagrad"): {
+        "factory": adagrad,
+        "arguments": {
+            "learning_rate": ("learning_rate", 0.001),
+            "initial_accumulator_value": ("initial_accumulator", 0.1),
+            "epsilon": ("eps", 1e-7),
+            "weight_decay": ("decoupled_weight_decay", None),
+        },
+        "none_means": {"weight_decay": 0.0},
+        "fixed": {"eps_in_sqrt": True},
+        "inert": ("name",),
+        "unmodelled": _KERAS_UNMODELLED,
+        "momentum_form": "none",
+        "weight_decay_form": _KERAS_DECOUPLED,
+    },
+    ("optax", "rmsprop"): {
+        "factory": rmsprop,
+        "arguments": {
+            "learning_rate": ("learning_rate", REQUIRED),
+            "decay": ("beta", 0.9),
+            "eps": ("eps", 1e-8),
+            "initial_scale": ("initial_accumulator", 0.0),
+            "eps_in_sqrt": ("eps_in_sqrt", True),
+            "centered": ("centered", False),
+            "momentum": ("momentum", None),
+            "nesterov": ("nesterov", False),
+            "bias_correction": ("bias_correction", False),
+        },
+        "none_means": {"momentum": 0.0},
+        "momentum_form": "trace after lr scaling: b <- lr g/d + momentum b; w <- w - b; "
+        "nesterov: w <- w - (lr g/d + momentum b)",
+        "weight_decay_form": "none (chain optax.add_decayed_weights)",
+    },
+    ("optax", "adagrad"): {
+        "factory": adagrad,
+        "arguments": {
+            "learning_rate": ("learning_rate", REQUIRED),
+            "initial_accumulator_value": ("initial_accumulator", 0.1),
+            "eps": ("eps", 1e-7),
+        },
+        "fixed": {"eps_in_sqrt": True},
+        "momentum_form": "none",
+        "weight_decay_form": "none (chain optax.add_decayed_weights)",
+    },
+    ("tf1", "RMSPropOptimizer"): {
+        "factory": rmsprop,
+        "arguments": {
+            "learning_rate": ("learning_rate", REQUIRED),
+            "decay": ("beta", 0.9),
+            "momentum": ("momentum", 0.0),
+            "epsilon": ("eps", 1e-10),
+            "centered": ("centered", False),
+        },
+        "fixed": {"eps_in_sqrt": True, "initial_accumulator": 1.0},
+        "inert": ("use_locking", "name"),
+        "momentum_form": "mom <- momentum mom + lr g/sqrt(ms + eps); w <- w - mom (also for "
+        "momentum = 0)",
+        "weight_decay_form": "none",
+    },
+    ("tf1", "AdagradOptimizer"): {
+        "factory": adagrad,
+        "arguments": {
+            "learning_rate": ("learning_rate", REQUIRED),
+            "initial_accumulator_value": ("initial_accumulator", 0.1),
+        },
+        "fixed": {"eps": 0.0, "eps_in_sqrt": False},
+        "positive": ("initial_accumulator_value",),
+        "inert": ("use_locking", "name"),
+        "momentum_form": "none",
+        "weight_decay_form": "none",
+    },
+}
+
+
+def from_framework(framework: str, name: str, /, **kwargs: Any) -> Optimizer:
+    """The optimizer that computes what ``framework``'s optimizer ``name`` computes, built from that
+    framework's own argument names and defaults: ``from_framework("keras", "RMSprop", rho=0.95)``.
+
+    Unknown frameworks, optimizers or arguments raise ``ValueError`` listing the valid ones; a
+    missing required argument raises ``TypeError``; a setting the library does not model
+    (``maximize=True``, ``dampening=0.1``, Keras ``clipnorm=1.0``) raises ``ValueError``. Bad values
+    raise the factory's error, reworded with the framework's argument name. ``framework`` and
+    ``name`` are positional-only, because Keras and TF1 optimizers take a ``name`` argument.
+    """
+    entry = _preset(framework, name)
+    label = f"{framework} {name}"
+    _check_argument_names(entry, kwargs, label)
+    settings = {argument: default for argument, (_, default) in entry["arguments"].items()}
+    settings.update((key, value) for key, value in kwargs.items() if key in settings)
+    missing = [argument for argument, value in settings.items() if value is REQUIRED]
+    if missing:
+        raise TypeError(f"{label} requires {', '.join(missing)} (the framework has no default)")
+    _check_unmodelled(entry, kwargs, label)
+    factory = _factory(entry, settings, label)
+    arguments = _factory_arguments(entry, settings, label)
+    try:
+        optimizer = factory(**arguments)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{label}: {_in_framework_words(entry, str(error))}") from error
+    for argument in entry.get("positive", ()):
+        if not np.all(np.asarray(settings[argument]) > 0):
+            raise ValueError(f"{label}: {argument} must be > 0, got {settings[argument]!r}")
+    return optimizer
+
+
+def describe(framework: str, name: str) -> dict[str, Any]:
+    """What a preset computes, for the frameworks chapter's comparison table (derived from
+    ``PRESETS``, so the book's table cannot drift from the code)."""
+    entry = _preset(framework, name)
+    arguments = entry["arguments"]
+    return {
+        "framework": framework,
+        "name": name,
+        "factory": entry["factory"].__name__,
+        "defaults": {
+            argument: "required" if default is REQUIRED else default
+            for argument, (_, default) in arguments.items()
+        },
+        "argument_map": {argument: target for argument, (target, _) in arguments.items()},
+        "learning_rate_default": _library_default(entry, "learning_rate"),
+        "eps_default": _library_default(entry, "eps"),
+        "eps_placement": _eps_placement(entry),
+        "initial_accumulator": _library_default(entry, "initial_accumulator"),
+        "momentum_form": entry["momentum_form"],
+        "weight_decay_form": entry["weight_decay_form"],
+        "fixed": dict(entry.get("fixed", {})),
+        "unmodelled": dict(entry.get("unmodelled", {})),
+    }
+
+
+def _preset(framework: str, name: str) -> Mapping[str, Any]:
+    frameworks = sorted({known for known, _ in PRESETS})
+    if framework not in frameworks:
+        raise ValueError(f"unknown framework {framework!r}; valid: {', '.join(frameworks)}")
+    names = sorted(known for owner, known in PRESETS if owner == framework)
+    if name not in names:
+        raise ValueError(f"unknown {framework} optimizer {name!r}; valid: {', '.join(names)}")
+    return PRESETS[framework, name]
+
+
+def _check_argument_names(entry: Mapping[str, Any], kwargs: Mapping[str, Any], label: str) -> None:
+    valid = sorted({*entry["arguments"], *entry.get("inert", ()), *entry.get("unmodelled", {})})
+    unknown = sorted(set(kwargs) - set(valid))
+    if unknown:
+        raise ValueError(f"{label} has no argument {', '.join(unknown)}; valid: {', '.join(valid)}")
+
+
+def _check_unmodelled(entry: Mapping[str, Any], kwargs: Mapping[str, Any], label: str) -> None:
+    for argument, default in entry.get("unmodelled", {}).items():
+        value = kwargs.get(argument, default)
+        if not _is_default(value, default):
+            raise ValueError(
+                f"{label}: {argument}={value!r} is not modelled by rmsprop_lib "
+                f"(only the default {argument}={default!r} is supported)"
+            )
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    if default is None or isinstance(default, bool):
+        return value is default
+    return type(value) in (int, float) and value == default
+
+
+def _factory(entry: Mapping[str, Any], settings: Mapping[str, Any], label: str) -> Any:
+    for argument, factory in entry.get("switches", {}).items():
+        if not isinstance(settings[argument], bool):
+            raise TypeError(f"{label}: {argument} must be a bool, got {settings[argument]!r}")
+        if settings[argument]:
+            return factory
+    return entry["factory"]
+
+
+def _factory_arguments(entry: Mapping[str, Any], settings: Mapping[str, Any], label: str) -> dict:
+    arguments = dict(entry.get("fixed", {}))
+    for argument, (target, _) in entry["arguments"].items():
+        value = settings[argument]
+        if value is None and argument in entry.get("none_means", {}):
+            value = entry["none_means"][argument]
+        if isinstance(target, tuple):
+            if not isinstance(value, tuple | list) or len(value) != len(target):
+                raise TypeError(f"{label}: {argument} must be a pair of numbers, got {value!r}")
+            arguments.update(zip(target, value, strict=True))
+        elif target is not None:
+            arguments[target] = value
+    return arguments
+
+
+def _in_framework_words(entry: Mapping[str, Any], message: str) -> str:
+    """Start a factory's message ("beta must be ...") with the framework's argument name."""
+    library_name, _, rest = message.partition(" ")
+    for argument, (target, _) in entry["arguments"].items():
+        targets = target if isinstance(target, tuple) else (target,)
+        if library_name in targets and argument != library_name:
+            return f"{argument} (library argument {library_name}) {rest}"
+    return message
+
+
+def _library_default(entry: Mapping[str, Any], library_name: str) -> Any:
+    """The value the preset gives the factory's ``library_name`` by default (None if none)."""
+    if library_name in entry.get("fixed", {}):
+        return entry["fixed"][library_name]
+    for argument, (target, default) in entry["arguments"].items():
+        if target == library_name and default is not REQUIRED:
+            return entry.get("none_means", {}).get(argument) if default is None else default
+    return None
+
+
+def _eps_placement(entry: Mapping[str, Any]) -> str | None:
+    """ "inside" sqrt(V + eps), "outside" sqrt(V) + eps, "none" (no eps), None (no denominator)."""
+    if entry["factory"] in (sgd, momentum):
+        return None
+    if entry.get("fixed", {}).get("eps") == 0.0:
+        return "none"
+    return "inside" if _library_default(entry, "eps_in_sqrt") else "outside"

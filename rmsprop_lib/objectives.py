@@ -1,0 +1,337 @@
+"""Test objectives for the optimizers, vectorised over leading batch axes.
+
+Every objective has ``value(w, t=1)`` (shape ``w.shape[:-1]``: one loss per row of a batch) and
+``grad(w, t=1)`` (shape ``w.shape``), with the parameters on the LAST axis of ``w``. ``t`` is the
+1-based step index; only :func:`online_linear` (and minibatch mode of :mod:`rmsprop_lib.mlp`) use
+it. Objectives also carry ``name`` (for plot titles) and ``minimum`` (the minimiser, or None).
+The factories (lower-case functions) validate their arguments and build the frozen dataclasses.
+"""
+
+import math
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def _real(name: str, value: object, *, above=None, at_least=None, at_most=None) -> float:
+    """Return ``value`` as a float, or raise naming ``name``: real, finite and in range."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    if above is not None and not number > above:
+        raise ValueError(f"{name} must be > {above:g}, got {value!r}")
+    if at_least is not None and not number >= at_least:
+        raise ValueError(f"{name} must be >= {at_least:g}, got {value!r}")
+    if at_most is not None and not number <= at_most:
+        raise ValueError(f"{name} must be <= {at_most:g}, got {value!r}")
+    return number
+
+
+def _integer(name: str, value: object, *, at_least: int) -> int:
+    """Return ``value`` as an int >= ``at_least``, or raise naming ``name`` (bool is rejected)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if value < at_least:
+        raise ValueError(f"{name} must be >= {at_least}, got {value!r}")
+    return int(value)
+
+
+def _parameters(w, size: int) -> np.ndarray:
+    """``w`` as float64 with ``size`` entries on its last axis (else ValueError naming ``w``)."""
+    array = np.asarray(w, dtype=np.float64)
+    if array.ndim == 0 or array.shape[-1] != size:
+        raise ValueError(f"w must have {size} entries on its last axis, got shape {array.shape}")
+    return array
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
+
+
+@dataclass(frozen=True, eq=False)
+class ElongatedQuadratic:
+    """f(w) = 1/2 w^T A w in 2-D, with A = R diag(scale/condition_number, scale) R^T.
+
+    At ``rotation = 0`` the FIRST axis is the flat one (curvature ``scale/condition_number``), so
+    the valley is elongated along the first axis, and the second axis is the steep one (curvature
+    ``scale``). ``R`` rotates both eigenvectors counter-clockwise by ``rotation`` radians.
+    The minimum is w = 0 with f = 0.
+    """
+
+    condition_number: float
+    rotation: float
+    scale: float
+    hessian: np.ndarray
+
+    @property
+    def name(self) -> str:
+        return f"elongated quadratic (condition number {self.condition_number:g})"
+
+    @property
+    def minimum(self) -> np.ndarray:
+        return np.zeros(2)
+
+    def grad(self, w, t: int = 1) -> np.ndarray:
+        """A w, written out element-wise so every row of a batch is computed identically."""
+        w = _parameters(w, 2)
+        (a, b), (_, c) = self.hessian.tolist()
+        return np.stack([a * w[..., 0] + b * w[..., 1], b * w[..., 0] + c * w[..., 1]], axis=-1)
+
+    def value(self, w, t: int = 1) -> np.ndarray:
+        w = _parameters(w, 2)
+        (a, b), (_, c) = self.hessian.tolist()
+        x, y = w[..., 0], w[..., 1]
+        return 0.5 * (a * x * x + c * y * y) + b * x * y
+
+
+def elongated_quadratic(
+    condition_number: float = 10.0, rotation: float = 0.0, scale: float = 1.0
+) -> ElongatedQuadratic:
+    """The 2-D quadratic valley with curvatures ``scale/condition_number`` and ``scale``."""
+    condition_number = _real("condition_number", condition_number, at_least=1.0)
+    rotation = _real("rotation", rotation)
+    scale = _real("scale", scale, above=0.0)
+    cos, sin = math.cos(rotation), math.sin(rotation)
+    turn = np.array([[cos, -sin], [sin, cos]])
+    hessian = turn @ np.diag([scale / condition_number, scale]) @ turn.T
+    hessian = (hessian + hessian.T) / 2  # exactly symmetric
+    return ElongatedQuadratic(condition_number, rotation, scale, _read_only(hessian))
+
+
+@dataclass(frozen=True, eq=False)
+class Rosenbrock:
+    """f(x, y) = (a - x)^2 + b (y - x^2)^2; the minimum is (a, a^2) with f = 0."""
+
+    a: float = 1.0
+    b: float = 100.0
+
+    @property
+    def name(self) -> str:
+        return f"Rosenbrock (a={self.a:g}, b={self.b:g})"
+
+    @property
+    def minimum(self) -> np.ndarray:
+        return np.array([self.a, self.a**2])
+
+    def value(self, w, t: int = 1) -> np.ndarray:
+        w = _parameters(w, 2)
+        x, y = w[..., 0], w[..., 1]
+        return (self.a - x) ** 2 + self.b * (y - x**2) ** 2
+
+    def grad(self, w, t: int = 1) -> np.ndarray:
+        w = _parameters(w, 2)
+        x, y = w[..., 0], w[..., 1]
+        valley = y - x**2
+        return np.stack([-2 * (self.a - x) - 4 * self.b * x * valley, 2 * self.b * valley], axis=-1)
+
+
+def rosenbrock(a: float = 1.0, b: float = 100.0) -> Rosenbrock:
+    """Rosenbrock's banana valley; ``b > 0`` sets how steep the walls of the valley are."""
+    return Rosenbrock(_real("a", a), _real("b", b, above=0.0))
+
+
+@dataclass(frozen=True, eq=False)
+class SaddleSurface:
+    """f(x, y) = k (x^4/4 - x^2/2) + c y^2/2, with k = ``negative_curvature``, c = ``curvature``.
+
+    Critical points: the saddle (0, 0) with Hessian diag(-k, c), and two minima (-1, 0) and (1, 0)
+    with f = -k/4 and Hessian diag(2k, c). A small k makes the escape direction flat, so plain
+    gradient descent started near the saddle leaves it slowly. ``minimum`` is None because the
+    minimiser is not unique: see ``minima`` and ``saddle_point``.
+    """
+
+    negative_curvature: float = 1.0
+    curvature: float = 1.0
+    name = "saddle surface"
+    minimum = None
+    saddle_point = (0.0, 0.0)
+    minima = ((-1.0, 0.0), (1.0, 0.0))
+
+    def value(self, w, t: int = 1) -> np.ndarray:
+        w = _parameters(w, 2)
+        x, y = w[..., 0], w[..., 1]
+        return self.negative_curvature * (x**4 / 4 - x**2 / 2) + self.curvature * y**2 / 2
+
+    def grad(self, w, t: int = 1) -> np.ndarray:
+        w = _parameters(w, 2)
+        x, y = w[..., 0], w[..., 1]
+        return np.stack([self.negative_curvature * (x**3 - x), self.curvature * y], axis=-1)
+
+
+def saddle_surface(negative_curvature: float = 1.0, curvature: float = 1.0) -> SaddleSurface:
+    """A double well in x times a parabola in y: a saddle at 0 between two minima at (+-1, 0)."""
+    return SaddleSurface(
+        _real("negative_curvature", negative_curvature, above=0.0),
+        _real("curvature", curvature, above=0.0),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class SparseLeastSquares:
+    """f(w) = (1/2n) ||X w - y||^2 with DISJOINT binary features (at most one active per sample).
+
+    Feature j is active in ``round(p_j n)`` samples, so the Hessian (1/n) X^T X is exactly
+    ``diag(frequencies)`` (theory-facts F11). Because the features never overlap, the loss is
+    computed in closed form, ``1/2 sum_j p_j (w_j - minimum_j)^2 + residual``, which equals the
+    definition exactly in real arithmetic and keeps every row of a batch independent.
+    """
+
+    frequencies: np.ndarray
+    X: np.ndarray
+    y: np.ndarray
+    w_true: np.ndarray
+    hessian: np.ndarray
+    minimum: np.ndarray
+    residual: float
+
+    @property
+    def name(self) -> str:
+        return f"sparse least squares (frequencies {np.array2string(self.frequencies)})"
+
+    def value(self, w, t: int = 1) -> np.ndarray:
+        w = _parameters(w, self.minimum.size)
+        return 0.5 * np.sum(self.frequencies * (w - self.minimum) ** 2, axis=-1) + self.residual
+
+    def grad(self, w, t: int = 1) -> np.ndarray:
+        """(1/n) X^T (X w - y) = p_j (w_j - minimum_j), coordinate by coordinate."""
+        w = _parameters(w, self.minimum.size)
+        return self.frequencies * (w - self.minimum)
+
+
+def sparse_least_squares(
+    frequencies, n_samples: int = 1000, seed: int = 0, noise: float = 0.0, w_true=None
+) -> SparseLeastSquares:
+    """Seeded disjoint binary features with the given frequencies, y = X w_true + noise N(0, 1).
+
+    ``w_true`` defaults to all ones. Realised frequencies: ``round(p_j n_samples) / n_samples``.
+    """
+    n_samples = _integer("n_samples", n_samples, at_least=1)
+    seed = _integer("seed", seed, at_least=0)
+    noise = _real("noise", noise, at_least=0.0)
+    counts = _feature_counts(frequencies, n_samples)
+    w_true = np.ones(counts.size) if w_true is None else np.array(w_true, dtype=np.float64)
+    if w_true.shape != counts.shape or not np.all(np.isfinite(w_true)):
+        raise ValueError(f"w_true must be finite with shape {counts.shape}, got {w_true!r}")
+    rng = np.random.default_rng(seed)
+    feature = np.full(n_samples, -1)  # the active feature of each sample, -1 for none
+    feature[rng.permutation(n_samples)[: counts.sum()]] = np.repeat(np.arange(counts.size), counts)
+    X = (feature[:, None] == np.arange(counts.size)).astype(np.float64)
+    errors = noise * rng.standard_normal(n_samples)
+    y = X @ w_true + errors
+    # Each coordinate's least-squares fit is the mean target of its samples; written as w_true
+    # plus the mean error so that it is exactly w_true when noise == 0.
+    minimum = w_true + (X.T @ errors) / counts
+    residual = float(np.sum((X @ minimum - y) ** 2) / (2 * n_samples))
+    arrays = (counts / n_samples, X, y, w_true, X.T @ X / n_samples, minimum)
+    return SparseLeastSquares(*(_read_only(array) for array in arrays), residual)
+
+
+def _feature_counts(frequencies, n_samples: int) -> np.ndarray:
+    """How many samples activate each feature; each >= 1 and together at most ``n_samples``."""
+    p = np.asarray(frequencies)
+    if p.dtype == bool or p.dtype.kind not in "iuf":
+        raise TypeError(f"frequencies must be real numbers, got {frequencies!r}")
+    if p.ndim != 1 or p.size == 0:
+        raise ValueError(f"frequencies must be a non-empty 1-D sequence, got {frequencies!r}")
+    bad = ~((p > 0) & (p <= 1))  # also catches NaN
+    if bad.any():
+        raise ValueError(f"frequencies must be in (0, 1], got {p[bad][0].item()!r}")
+    if p.sum() > 1 + 1e-12:
+        total = p.sum().item()
+        raise ValueError(f"frequencies must sum to at most 1 (disjoint features), got {total!r}")
+    counts = np.rint(p * n_samples).astype(np.int64)
+    if counts.min() < 1 or counts.sum() > n_samples:
+        raise ValueError(f"n_samples={n_samples} is too small for frequencies {frequencies!r}")
+    return counts
+
+
+@dataclass(frozen=True, eq=False)
+class OnlineLinear:
+    """Reddi, Kale & Kumar (2018): f_t(x) = C x if t mod period == 1, else -x, on [-1, 1].
+
+    Over one period the losses sum to (C - period + 1) x, minimised at x = -1 since
+    C > period - 1. ``w`` has one coordinate (shape ``(..., 1)``); ``project`` clips to [-1, 1].
+    """
+
+    C: float = 3.0
+    period: int = 3
+
+    @property
+    def name(self) -> str:
+        return f"Reddi et al. online linear (C={self.C:g}, period {self.period})"
+
+    @property
+    def minimum(self) -> np.ndarray:
+        return np.array([-1.0])
+
+    def slope(self, t: int) -> float:
+        """The gradient of f_t: C on the first step of each period, -1 otherwise."""
+        t = _integer("t", t, at_least=1)
+        return self.C if (t - 1) % self.period == 0 else -1.0
+
+    def value(self, w, t: int = 1) -> np.ndarray:
+        return self.slope(t) * _parameters(w, 1)[..., 0]
+
+    def grad(self, w, t: int = 1) -> np.ndarray:
+        return np.full_like(_parameters(w, 1), self.slope(t))
+
+    def project(self, w) -> np.ndarray:
+        return np.clip(_parameters(w, 1), -1.0, 1.0)
+
+    def average_loss(self, x) -> np.ndarray:
+        """The loss per step averaged over one period: (C - period + 1) x / period."""
+        return (self.C - self.period + 1) * _parameters(x, 1)[..., 0] / self.period
+
+
+def online_linear(C: float = 3.0, period: int = 3) -> OnlineLinear:
+    """Reddi et al.'s sequence on which RMSProp with small beta goes to the worst point, x = +1."""
+    period = _integer("period", period, at_least=2)
+    return OnlineLinear(_real("C", C, above=period - 1), period)
+
+
+GRADIENT_KINDS = ("constant", "decaying", "noisy", "spike")
+
+
+def gradient_sequence(
+    kind: str,
+    steps: int,
+    *,
+    scale: float = 1.0,
+    decay: float = 0.99,
+    noise_std: float = 1.0,
+    spike_steps: int = 100,
+    spike_scale: float = 100.0,
+    shape: tuple[int, ...] = (),
+    seed: int = 0,
+) -> np.ndarray:
+    """Gradients g_1..g_steps, shape ``(steps, *shape)``, from one of four models (``t`` 1-based).
+
+    - ``"constant"``: g_t = scale.
+    - ``"decaying"``: g_t = scale * decay^(t-1) (geometric).
+    - ``"noisy"``: g_t = scale + noise_std * N(0, 1), seeded by ``seed``.
+    - ``"spike"``: g_t = spike_scale for t <= spike_steps, then scale (large, then small).
+    """
+    if kind not in GRADIENT_KINDS:
+        raise ValueError(f"kind must be one of {GRADIENT_KINDS}, got {kind!r}")
+    steps = _integer("steps", steps, at_least=1)
+    scale = _real("scale", scale)
+    decay = _real("decay", decay, at_least=0.0, at_most=1.0)
+    noise_std = _real("noise_std", noise_std, at_least=0.0)
+    spike_steps = _integer("spike_steps", spike_steps, at_least=0)
+    spike_scale = _real("spike_scale", spike_scale)
+    seed = _integer("seed", seed, at_least=0)
+    shape = tuple(_integer("shape", size, at_least=0) for size in shape)
+    t = np.arange(1, steps + 1, dtype=np.float64).reshape((steps,) + (1,) * len(shape))
+    if kind == "constant":
+        gradients = np.full_like(t, scale)
+    elif kind == "decaying":
+        gradients = scale * decay ** (t - 1)
+    elif kind == "noisy":
+        gradients = scale + noise_std * np.random.default_rng(seed).standard_normal((steps, *shape))
+    else:
+        gradients = np.where(t <= spike_steps, spike_scale, scale)
+    return np.broadcast_to(gradients, (steps, *shape)).copy()

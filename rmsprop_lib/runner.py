@@ -1,0 +1,174 @@
+"""Run an optimizer on an objective, one configuration or a whole batch of them at once.
+
+``run(optimizer, objective, w0, steps)`` starts from ``w0`` of shape (d,) or (B, d) and records
+the trajectory. Each step t = 1..steps takes ``g_t = objective.grad(w_{t-1}, t)``, then
+``w_t = optimizer.step(w_{t-1}, g_t, state)``, then ``objective.project(w_t)`` if the objective
+has one. ``loss[i]`` is ``objective.value(params[i], i + 1)``: the loss of the parameters held
+when step i + 1 is taken (so for an online problem, ``loss[:-1].sum(0)`` is the online loss).
+
+Divergence: a row diverges at the first step t (0 for w0 itself) at which its loss is not
+finite or any parameter is not finite or exceeds ``DIVERGENCE_BOUND`` in absolute value. From
+then on the row is frozen: every record of step >= t (params, loss, grads, v and
+effective_learning_rate) holds NaN, ``diverged`` is True and ``diverged_at`` is t. The other
+rows continue unchanged and no floating-point warning is emitted.
+"""
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+DIVERGENCE_BOUND = 1e12
+
+
+@dataclass(frozen=True, eq=False)
+class Trajectory:
+    """What ``run`` recorded; ``batch`` is ``w0.shape[:-1]`` (empty for a single run).
+
+    - ``recorded_steps`` (R,): the step index of each record, 0, k, 2k, ..., steps
+      (k = ``record_every``; the last step is always recorded).
+    - ``params`` (R, *w0.shape) and ``loss`` (R, *batch): w and f(w) after those steps.
+    - ``grads`` (R-1, *w0.shape): g_t, the gradient used in step t, for t in recorded_steps[1:].
+    - ``v`` (R-1, *w0.shape): the optimizer state's accumulator V_T after step t, or None if the
+      state has no field ``v`` (SGD, momentum).
+    - ``effective_learning_rate`` (R-1, *w0.shape): ``optimizer.effective_learning_rate(state)``
+      after step t, the per-coordinate factor that multiplied g_t.
+    - ``diverged`` (*batch, bool) and ``diverged_at`` (*batch, int; -1 if not diverged).
+    """
+
+    recorded_steps: np.ndarray
+    params: np.ndarray
+    loss: np.ndarray
+    grads: np.ndarray
+    v: np.ndarray | None
+    effective_learning_rate: np.ndarray
+    diverged: np.ndarray
+    diverged_at: np.ndarray
+
+    @property
+    def final_loss(self) -> np.ndarray:
+        """The loss after the last step (NaN for diverged rows), shape batch."""
+        return self.loss[-1]
+
+    @property
+    def final_params(self) -> np.ndarray:
+        """The parameters after the last step (NaN for diverged rows), shape w0.shape."""
+        return self.params[-1]
+
+    def steps_to_tolerance(self, tol: float) -> np.ndarray:
+        """The first recorded step at which loss <= tol, or -1 if never; shape batch."""
+        if isinstance(tol, bool | np.bool_) or not isinstance(tol, numbers.Real):
+            raise TypeError(f"tol must be a real number, got {tol!r}")
+        if not np.isfinite(tol):
+            raise ValueError(f"tol must be finite, got {tol!r}")
+        reached = self.loss <= tol
+        first = self.recorded_steps[np.argmax(reached, axis=0)]
+        return np.where(reached.any(axis=0), first, -1)
+
+
+def run(optimizer, objective, w0, steps: int, *, record_every: int = 1) -> Trajectory:
+    """Take ``steps`` steps of ``optimizer`` on ``objective`` from ``w0``, (d,) or (B, d).
+
+    Batched runs are one array computation per step: give the optimizer array hyperparameters
+    that broadcast against (B, d), e.g. ``learning_rate=lrs[:, None]``.
+    """
+    steps = _positive_int("steps", steps)
+    record_every = _positive_int("record_every", record_every)
+    w = _initial_params(w0)
+    recorded_steps = np.arange(0, steps + record_every, record_every)
+    recorded_steps[-1] = steps  # always record the last step
+    state = optimizer.init(w)
+    records = _Records(recorded_steps, w.shape, has_v=hasattr(state, "v"))
+    alive = np.ones(w.shape[:-1], dtype=bool)
+    diverged_at = np.full(w.shape[:-1], -1)
+    project = getattr(objective, "project", None)
+    with np.errstate(all="ignore"):  # overflow in diverging rows is expected and flagged
+        loss = objective.value(w, 1)
+        _mark_divergence(0, w, loss, alive, diverged_at)
+        records.save_params(0, w, loss)
+        for t in range(1, steps + 1):
+            gradient = objective.grad(w, t)
+            new_w, state = optimizer.step(w, gradient, state)
+            if project is not None:
+                new_w = project(new_w)
+            loss = objective.value(new_w, t + 1)
+            _mark_divergence(t, new_w, loss, alive, diverged_at)
+            # Diverged rows keep their last finite params in the working copy (not the records).
+            w = new_w if alive.all() else np.where(alive[..., None], new_w, w)
+            records.save_step(t, new_w, loss, gradient, state, optimizer)
+    return records.finish(diverged_at)
+
+
+def _positive_int(name: str, value: object) -> int:
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value!r}")
+    return int(value)
+
+
+def _initial_params(w0) -> np.ndarray:
+    """``w0`` as a new float64 array after checking it is real, finite and (d,) or (B, d)."""
+    array = np.asarray(w0)
+    if array.dtype == bool or array.dtype.kind not in "iuf":
+        raise TypeError(f"w0 must be a real array, got dtype {array.dtype}")
+    if array.ndim not in (1, 2) or array.size == 0:
+        raise ValueError(f"w0 must have shape (d,) or (B, d) with d, B >= 1, got {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"w0 must be finite, got {array[~np.isfinite(array)][0].item()!r}")
+    return array.astype(np.float64)
+
+
+def _mark_divergence(t: int, w, loss, alive: np.ndarray, diverged_at: np.ndarray) -> None:
+    """Flag (in place) rows still alive whose loss or params left the finite, bounded range."""
+    if np.max(np.abs(w)) <= DIVERGENCE_BOUND and np.isfinite(loss).all():
+        return  # the common case, checked with whole-array reductions (NaN fails the test)
+    healthy = np.isfinite(loss) & np.all(np.abs(w) <= DIVERGENCE_BOUND, axis=-1)
+    newly_diverged = alive & ~healthy
+    if newly_diverged.any():
+        diverged_at[newly_diverged] = t
+        alive &= healthy
+
+
+class _Records:
+    """Preallocated record arrays, filled at the recorded steps and NaN-masked at the end."""
+
+    def __init__(self, recorded_steps: np.ndarray, shape: tuple[int, ...], has_v: bool):
+        self.recorded_steps = recorded_steps
+        self.row_of_step = {int(step): row for row, step in enumerate(recorded_steps)}
+        count = recorded_steps.size
+        self.params = np.empty((count, *shape))
+        self.loss = np.empty((count, *shape[:-1]))
+        self.grads = np.empty((count - 1, *shape))
+        self.v = np.empty((count - 1, *shape)) if has_v else None
+        self.effective_learning_rate = np.empty((count - 1, *shape))
+
+    def save_params(self, row: int, w, loss) -> None:
+        self.params[row] = w
+        self.loss[row] = loss
+
+    def save_step(self, t: int, w, loss, gradient, state, optimizer) -> None:
+        row = self.row_of_step.get(t)
+        if row is None:
+            return
+        self.save_params(row, w, loss)
+        self.grads[row - 1] = gradient
+        if self.v is not None:
+            self.v[row - 1] = state.v
+        self.effective_learning_rate[row - 1] = optimizer.effective_learning_rate(state)
+
+    def finish(self, diverged_at: np.ndarray) -> Trajectory:
+        diverged = np.array(diverged_at >= 0)  # a 0-d array (not a scalar) for a single run
+        # dead[r, b]: row b had diverged at or before recorded step r.
+        dead = diverged & (self.recorded_steps.reshape(-1, *(1,) * diverged.ndim) >= diverged_at)
+        self.params[dead] = np.nan
+        self.loss[dead] = np.nan
+        for per_step in (self.grads, self.v, self.effective_learning_rate):
+            if per_step is not None:
+                per_step[dead[1:]] = np.nan
+        arrays = (self.recorded_steps, self.params, self.loss, self.grads, self.v)
+        arrays += (self.effective_learning_rate, diverged, diverged_at)
+        for array in arrays:
+            if array is not None:
+                array.flags.writeable = False
+        return Trajectory(*arrays)

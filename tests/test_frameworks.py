@@ -1,0 +1,496 @@
+"""Tests for rmsprop_lib.frameworks: the preset table, its mapping onto the factories, describe().
+
+Parity with trajectories recorded from the real frameworks is in test_framework_parity.py.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from rmsprop_lib.frameworks import PRESETS, REQUIRED, describe, from_framework
+from rmsprop_lib.optimizers import Optimizer, adagrad, adam, amsgrad, momentum, rmsprop
+
+SPEC_PRESETS = {
+    ("torch", "RMSprop"),
+    ("torch", "Adagrad"),
+    ("torch", "SGD"),
+    ("torch", "Adam"),
+    ("keras", "RMSprop"),
+    ("keras", "Adagrad"),
+    ("optax", "rmsprop"),
+    ("optax", "adagrad"),
+    ("tf1", "RMSPropOptimizer"),
+    ("tf1", "AdagradOptimizer"),
+}
+LEARNING_RATE_REQUIRED = {("optax", "rmsprop"), ("optax", "adagrad")} | {
+    ("tf1", "RMSPropOptimizer"),
+    ("tf1", "AdagradOptimizer"),
+}
+PRESET_IDS = [f"{framework}-{name}" for framework, name in sorted(SPEC_PRESETS)]
+
+
+def _with_required(framework: str, name: str, /, **kwargs) -> Optimizer:
+    if (framework, name) in LEARNING_RATE_REQUIRED:
+        kwargs.setdefault("learning_rate", 0.01)
+    return from_framework(framework, name, **kwargs)
+
+
+def rosenbrock_path(optimizer: Optimizer, steps: int = 25) -> np.ndarray:
+    """Parameters after each step on the Rosenbrock function from (-1.2, 1)."""
+    w = np.array([-1.2, 1.0])
+    state = optimizer.init(w)
+    path = []
+    for _ in range(steps):
+        x, y = w
+        grad = np.array([-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)])
+        w, state = optimizer.step(w, grad, state)
+        path.append(w)
+    return np.array(path)
+
+
+def assert_same_optimizer(preset: Optimizer, direct: Optimizer) -> None:
+    assert preset.name == direct.name
+    assert dict(preset.hyperparams) == dict(direct.hyperparams)
+    np.testing.assert_array_equal(rosenbrock_path(preset), rosenbrock_path(direct))
+
+
+def test_the_table_holds_exactly_the_supported_presets():
+    assert set(PRESETS) == SPEC_PRESETS
+
+
+@pytest.mark.parametrize(("framework", "name"), sorted(SPEC_PRESETS), ids=PRESET_IDS)
+def test_every_preset_builds_with_the_framework_defaults(framework, name):
+    if (framework, name) in LEARNING_RATE_REQUIRED:
+        with pytest.raises(TypeError, match=rf"^{framework} {name} requires learning_rate"):
+            from_framework(framework, name)
+    optimizer = _with_required(framework, name)
+    assert np.isfinite(rosenbrock_path(optimizer, steps=3)).all()
+
+
+DEFAULT_EQUIVALENTS = {
+    ("torch", "RMSprop"): rmsprop(learning_rate=0.01, beta=0.99, eps=1e-8),
+    ("torch", "Adagrad"): adagrad(learning_rate=0.01, eps=1e-10),
+    ("torch", "SGD"): momentum(learning_rate=0.001, beta=0.0),
+    ("torch", "Adam"): adam(learning_rate=0.001, beta1=0.9, beta2=0.999, eps=1e-8),
+    ("keras", "RMSprop"): rmsprop(learning_rate=0.001, beta=0.9, eps=1e-7, eps_in_sqrt=True),
+    ("keras", "Adagrad"): adagrad(
+        learning_rate=0.001, eps=1e-7, initial_accumulator=0.1, eps_in_sqrt=True
+    ),
+    ("optax", "rmsprop"): rmsprop(learning_rate=0.01, beta=0.9, eps=1e-8, eps_in_sqrt=True),
+    ("optax", "adagrad"): adagrad(
+        learning_rate=0.01, eps=1e-7, initial_accumulator=0.1, eps_in_sqrt=True
+    ),
+    ("tf1", "RMSPropOptimizer"): rmsprop(
+        learning_rate=0.01, beta=0.9, eps=1e-10, eps_in_sqrt=True, initial_accumulator=1.0
+    ),
+    ("tf1", "AdagradOptimizer"): adagrad(learning_rate=0.01, eps=0.0, initial_accumulator=0.1),
+}
+
+
+@pytest.mark.parametrize(("framework", "name"), sorted(SPEC_PRESETS), ids=PRESET_IDS)
+def test_defaults_equal_the_direct_call(framework, name):
+    assert_same_optimizer(_with_required(framework, name), DEFAULT_EQUIVALENTS[framework, name])
+
+
+NON_DEFAULT_CASES = [
+    (
+        ("torch", "RMSprop"),
+        {
+            "lr": 0.02,
+            "alpha": 0.9,
+            "eps": 0.1,
+            "weight_decay": 0.01,
+            "momentum": 0.5,
+            "centered": True,
+        },
+        rmsprop(0.02, 0.9, 0.1, centered=True, momentum=0.5, weight_decay=0.01),
+    ),
+    (
+        ("torch", "Adagrad"),
+        {
+            "lr": 0.1,
+            "lr_decay": 0.01,
+            "weight_decay": 0.1,
+            "initial_accumulator_value": 0.5,
+            "eps": 0.1,
+        },
+        adagrad(0.1, 0.1, initial_accumulator=0.5, lr_decay=0.01, weight_decay=0.1),
+    ),
+    (
+        ("torch", "SGD"),
+        {"lr": 0.0001, "momentum": 0.9, "weight_decay": 0.1, "nesterov": True},
+        momentum(0.0001, 0.9, nesterov=True, weight_decay=0.1),
+    ),
+    (
+        ("torch", "Adam"),
+        {"lr": 0.01, "betas": (0.8, 0.99), "eps": 0.1, "weight_decay": 0.1},
+        adam(0.01, 0.8, 0.99, 0.1, weight_decay=0.1),
+    ),
+    (
+        ("torch", "Adam"),
+        {"lr": 0.01, "betas": [0.8, 0.99], "amsgrad": True},
+        amsgrad(0.01, 0.8, 0.99, 1e-8),
+    ),
+    (
+        ("keras", "RMSprop"),
+        {
+            "learning_rate": 0.01,
+            "rho": 0.95,
+            "momentum": 0.9,
+            "epsilon": 0.1,
+            "centered": True,
+            "weight_decay": 0.004,
+        },
+        rmsprop(
+            0.01,
+            0.95,
+            0.1,
+            eps_in_sqrt=True,
+            centered=True,
+            momentum=0.9,
+            decoupled_weight_decay=0.004,
+        ),
+    ),
+    (
+        ("keras", "Adagrad"),
+        {
+            "learning_rate": 0.1,
+            "initial_accumulator_value": 0.0,
+            "epsilon": 0.1,
+            "weight_decay": 0.01,
+        },
+        adagrad(0.1, 0.1, eps_in_sqrt=True, decoupled_weight_decay=0.01),
+    ),
+    (
+        ("optax", "rmsprop"),
+        {
+            "learning_rate": 0.01,
+            "decay": 0.99,
+            "eps": 0.1,
+            "initial_scale": 1.0,
+            "eps_in_sqrt": False,
+            "centered": True,
+            "momentum": 0.9,
+            "nesterov": True,
+            "bias_correction": True,
+        },
+        rmsprop(
+            0.01,
+            0.99,
+            0.1,
+            initial_accumulator=1.0,
+            centered=True,
+            momentum=0.9,
+            nesterov=True,
+            bias_correction=True,
+        ),
+    ),
+    (
+        ("optax", "adagrad"),
+        {"learning_rate": 0.5, "initial_accumulator_value": 0.0, "eps": 0.0},
+        adagrad(0.5, 0.0, eps_in_sqrt=True),
+    ),
+    (
+        ("tf1", "RMSPropOptimizer"),
+        {"learning_rate": 0.01, "decay": 0.95, "momentum": 0.9, "epsilon": 0.01, "centered": True},
+        rmsprop(
+            0.01,
+            0.95,
+            0.01,
+            eps_in_sqrt=True,
+            initial_accumulator=1.0,
+            centered=True,
+            momentum=0.9,
+        ),
+    ),
+    (
+        ("tf1", "AdagradOptimizer"),
+        {"learning_rate": 0.5, "initial_accumulator_value": 1.0},
+        adagrad(0.5, 0.0, initial_accumulator=1.0),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("preset", "kwargs", "direct"),
+    NON_DEFAULT_CASES,
+    ids=[
+        f"{framework}-{name}-{i}" for i, ((framework, name), _, _) in enumerate(NON_DEFAULT_CASES)
+    ],
+)
+def test_framework_arguments_map_onto_the_factory(preset, kwargs, direct):
+    assert_same_optimizer(from_framework(*preset, **kwargs), direct)
+
+
+def test_every_preset_has_a_non_default_case():
+    assert {preset for preset, _, _ in NON_DEFAULT_CASES} == SPEC_PRESETS
+
+
+def test_none_stands_for_zero_where_the_framework_says_so():
+    keras = from_framework("keras", "RMSprop", weight_decay=None)
+    assert keras.hyperparams["decoupled_weight_decay"] == 0.0
+    optax = from_framework("optax", "rmsprop", learning_rate=0.1, momentum=None)
+    assert optax.hyperparams["momentum"] == 0.0
+
+
+def test_keras_docstring_example_is_reproduced():
+    """Keras' RMSprop docstring: one step from 10 on var^2 / 2 with lr = 0.1 lands at 9.683772."""
+    optimizer = from_framework("keras", "RMSprop", learning_rate=0.1)
+    var = np.array([10.0])
+    new_var, _ = optimizer.step(var, var, optimizer.init(var))
+    assert new_var[0] == pytest.approx(10 - 0.1 * 10 / math.sqrt(0.1 * 100 + 1e-7), rel=1e-15)
+    assert round(new_var[0], 6) == 9.683772
+
+
+def test_schedules_pass_through_unchanged():
+    def schedule(t: int) -> float:
+        return 0.1 / t
+
+    optimizer = from_framework("optax", "rmsprop", learning_rate=schedule)
+    assert optimizer.hyperparams["learning_rate"] is schedule
+
+
+# ----------------------------------------------------------------------------- rejections
+
+
+def test_unknown_framework_lists_the_valid_ones():
+    with pytest.raises(
+        ValueError, match=r"^unknown framework 'jax'; valid: keras, optax, tf1, torch$"
+    ):
+        from_framework("jax", "rmsprop")
+    with pytest.raises(ValueError, match="valid: keras, optax, tf1, torch"):
+        describe("Torch", "RMSprop")
+
+
+def test_unknown_optimizer_lists_the_valid_ones_of_that_framework():
+    with pytest.raises(
+        ValueError, match=r"^unknown torch optimizer 'rmsprop'; valid: Adagrad, Adam, RMSprop, SGD$"
+    ):
+        from_framework("torch", "rmsprop")
+    with pytest.raises(ValueError, match=r"valid: AdagradOptimizer, RMSPropOptimizer$"):
+        describe("tf1", "Adam")
+
+
+def test_unknown_argument_lists_the_valid_ones():
+    with pytest.raises(
+        ValueError,
+        match=r"^torch RMSprop has no argument beta, rho; valid: alpha, capturable, centered, "
+        r"differentiable, eps, foreach, lr, maximize, momentum, weight_decay$",
+    ):
+        from_framework("torch", "RMSprop", rho=0.9, beta=0.9)
+    with pytest.raises(
+        ValueError, match=r"^keras Adagrad has no argument lr; valid: .*learning_rate"
+    ):
+        from_framework("keras", "Adagrad", lr=0.1)
+
+
+@pytest.mark.parametrize(
+    ("framework", "name", "kwargs", "argument"),
+    [
+        ("torch", "RMSprop", {"maximize": True}, "maximize"),
+        ("torch", "Adagrad", {"maximize": True}, "maximize"),
+        ("torch", "SGD", {"dampening": 0.1}, "dampening"),
+        ("torch", "SGD", {"maximize": 1}, "maximize"),
+        ("torch", "Adam", {"decoupled_weight_decay": True}, "decoupled_weight_decay"),
+        ("torch", "Adam", {"maximize": True}, "maximize"),
+        ("keras", "RMSprop", {"clipnorm": 1.0}, "clipnorm"),
+        ("keras", "RMSprop", {"use_ema": True}, "use_ema"),
+        ("keras", "Adagrad", {"clipvalue": 0.5}, "clipvalue"),
+        ("keras", "Adagrad", {"gradient_accumulation_steps": 2}, "gradient_accumulation_steps"),
+        ("keras", "Adagrad", {"ema_momentum": 0.9}, "ema_momentum"),
+    ],
+)
+def test_settings_the_library_does_not_model_raise(framework, name, kwargs, argument):
+    with pytest.raises(ValueError, match=rf"^{framework} {name}: {argument}=.* is not modelled"):
+        from_framework(framework, name, **kwargs)
+
+
+def test_unmodelled_arguments_are_accepted_at_their_defaults():
+    assert_same_optimizer(
+        from_framework("torch", "SGD", dampening=0, maximize=False),
+        DEFAULT_EQUIVALENTS["torch", "SGD"],
+    )
+    keras = from_framework("keras", "RMSprop", clipnorm=None, use_ema=False, ema_momentum=0.99)
+    assert_same_optimizer(keras, DEFAULT_EQUIVALENTS["keras", "RMSprop"])
+
+
+@pytest.mark.parametrize(
+    ("framework", "name", "kwargs"),
+    [
+        ("torch", "RMSprop", {"foreach": True, "capturable": True, "differentiable": True}),
+        ("torch", "Adagrad", {"foreach": False, "fused": True, "differentiable": False}),
+        ("torch", "SGD", {"foreach": True, "fused": None}),
+        ("torch", "Adam", {"fused": True, "capturable": True}),
+        ("keras", "RMSprop", {"name": "my_rmsprop"}),
+        ("keras", "Adagrad", {"name": None}),
+        ("tf1", "RMSPropOptimizer", {"use_locking": True, "name": "RMS"}),
+        ("tf1", "AdagradOptimizer", {"use_locking": True}),
+    ],
+)
+def test_arguments_that_never_change_the_arithmetic_take_any_value(framework, name, kwargs):
+    assert_same_optimizer(
+        _with_required(framework, name, **kwargs), DEFAULT_EQUIVALENTS[framework, name]
+    )
+
+
+@pytest.mark.parametrize(
+    ("framework", "name", "kwargs", "error", "pattern"),
+    [
+        ("torch", "RMSprop", {"alpha": 1.0}, ValueError, r"alpha \(library argument beta\) must"),
+        ("torch", "RMSprop", {"lr": "a"}, TypeError, r"lr \(library argument learning_rate\)"),
+        ("torch", "RMSprop", {"lr": 0.0}, ValueError, r"lr .* must be > 0 and finite, got 0\.0"),
+        (
+            "torch",
+            "RMSprop",
+            {"centered": 1},
+            TypeError,
+            r"^torch RMSprop: centered must be a bool",
+        ),
+        ("torch", "SGD", {"momentum": 1.0}, ValueError, r"^torch SGD: momentum \(library .*beta"),
+        ("torch", "Adam", {"betas": (0.9, 1.0)}, ValueError, r"betas \(library argument beta2\)"),
+        ("torch", "Adam", {"betas": 0.9}, TypeError, r"^torch Adam: betas must be a pair"),
+        ("torch", "Adam", {"betas": (0.9,)}, TypeError, r"betas must be a pair"),
+        ("torch", "Adam", {"amsgrad": "yes"}, TypeError, r"^torch Adam: amsgrad must be a bool"),
+        ("keras", "RMSprop", {"epsilon": -1.0}, ValueError, r"epsilon \(library argument eps\)"),
+        ("keras", "RMSprop", {"weight_decay": -1.0}, ValueError, r"weight_decay \(library"),
+        ("keras", "RMSprop", {"rho": None}, TypeError, r"rho \(library argument beta\)"),
+        ("optax", "rmsprop", {"learning_rate": None}, TypeError, r"learning_rate must be a real"),
+        ("optax", "rmsprop", {"learning_rate": 0.1, "momentum": 1.0}, ValueError, r"momentum"),
+        ("optax", "adagrad", {"learning_rate": 0.1, "eps": math.nan}, ValueError, r"eps must"),
+        (
+            "tf1",
+            "AdagradOptimizer",
+            {"learning_rate": 0.1, "initial_accumulator_value": 0.0},
+            ValueError,
+            r"^tf1 AdagradOptimizer: initial_accumulator_value must be > 0, got 0\.0$",
+        ),
+        (
+            "tf1",
+            "AdagradOptimizer",
+            {"learning_rate": 0.1, "initial_accumulator_value": -1.0},
+            ValueError,
+            r"initial_accumulator_value \(library argument initial_accumulator\)",
+        ),
+    ],
+)
+def test_bad_values_are_reported_in_the_framework_s_words(framework, name, kwargs, error, pattern):
+    with pytest.raises(error, match=pattern):
+        from_framework(framework, name, **kwargs)
+
+
+def test_required_learning_rate_is_named_when_missing():
+    for framework, name in sorted(LEARNING_RATE_REQUIRED):
+        with pytest.raises(
+            TypeError, match=r"requires learning_rate \(the framework has no default\)"
+        ):
+            from_framework(
+                framework, name, **({"decay": 0.9} if name.lower().startswith("rms") else {})
+            )
+
+
+# ----------------------------------------------------------------------------- describe
+
+EXPECTED_DESCRIPTIONS = {
+    # (eps placement, eps default, initial accumulator, learning-rate default)
+    ("torch", "RMSprop"): ("outside", 1e-8, 0.0, 0.01),
+    ("torch", "Adagrad"): ("outside", 1e-10, 0.0, 0.01),
+    ("torch", "SGD"): (None, None, None, 0.001),
+    ("torch", "Adam"): ("outside", 1e-8, None, 0.001),
+    ("keras", "RMSprop"): ("inside", 1e-7, 0.0, 0.001),
+    ("keras", "Adagrad"): ("inside", 1e-7, 0.1, 0.001),
+    ("optax", "rmsprop"): ("inside", 1e-8, 0.0, None),
+    ("optax", "adagrad"): ("inside", 1e-7, 0.1, None),
+    ("tf1", "RMSPropOptimizer"): ("inside", 1e-10, 1.0, None),
+    ("tf1", "AdagradOptimizer"): ("none", 0.0, 0.1, None),
+}
+
+
+@pytest.mark.parametrize(("framework", "name"), sorted(SPEC_PRESETS), ids=PRESET_IDS)
+def test_describe_gives_the_comparison_table_row(framework, name):
+    description = describe(framework, name)
+    placement, eps, initial_accumulator, learning_rate = EXPECTED_DESCRIPTIONS[framework, name]
+    assert description["framework"] == framework
+    assert description["name"] == name
+    assert description["eps_placement"] == placement
+    assert description["eps_default"] == eps
+    assert description["initial_accumulator"] == initial_accumulator
+    assert description["learning_rate_default"] == learning_rate
+    assert isinstance(description["momentum_form"], str)
+    assert isinstance(description["weight_decay_form"], str)
+    assert set(description) == {
+        "framework",
+        "name",
+        "factory",
+        "defaults",
+        "argument_map",
+        "learning_rate_default",
+        "eps_default",
+        "eps_placement",
+        "initial_accumulator",
+        "momentum_form",
+        "weight_decay_form",
+        "fixed",
+        "unmodelled",
+    }
+
+
+@pytest.mark.parametrize(("framework", "name"), sorted(SPEC_PRESETS), ids=PRESET_IDS)
+def test_describe_agrees_with_the_optimizer_it_builds(framework, name):
+    description = describe(framework, name)
+    optimizer = _with_required(framework, name)
+    hyperparams = optimizer.hyperparams
+    assert description["factory"] == optimizer.name
+    if description["learning_rate_default"] is not None:
+        assert hyperparams["learning_rate"] == description["learning_rate_default"]
+    if description["eps_placement"] in ("inside", "outside"):
+        assert hyperparams["eps"] == description["eps_default"]
+        if "eps_in_sqrt" in hyperparams:
+            assert hyperparams["eps_in_sqrt"] == (description["eps_placement"] == "inside")
+    if description["initial_accumulator"] is not None:
+        assert hyperparams["initial_accumulator"] == description["initial_accumulator"]
+    for setting, value in description["fixed"].items():
+        assert hyperparams[setting] == value
+
+
+def test_describe_shows_torch_rmsprop_in_full():
+    assert describe("torch", "RMSprop") == {
+        "framework": "torch",
+        "name": "RMSprop",
+        "factory": "rmsprop",
+        "defaults": {
+            "lr": 0.01,
+            "alpha": 0.99,
+            "eps": 1e-8,
+            "weight_decay": 0.0,
+            "momentum": 0.0,
+            "centered": False,
+        },
+        "argument_map": {
+            "lr": "learning_rate",
+            "alpha": "beta",
+            "eps": "eps",
+            "weight_decay": "weight_decay",
+            "momentum": "momentum",
+            "centered": "centered",
+        },
+        "learning_rate_default": 0.01,
+        "eps_default": 1e-8,
+        "eps_placement": "outside",
+        "initial_accumulator": 0.0,
+        "momentum_form": PRESETS["torch", "RMSprop"]["momentum_form"],
+        "weight_decay_form": "coupled L2: g <- g + weight_decay w before the accumulators",
+        "fixed": {"eps_in_sqrt": False, "initial_accumulator": 0.0},
+        "unmodelled": {"maximize": False},
+    }
+
+
+def test_describe_marks_required_arguments_and_forms():
+    optax = describe("optax", "rmsprop")
+    assert optax["defaults"]["learning_rate"] == "required"
+    assert optax["defaults"]["momentum"] is None
+    assert "trace" in optax["momentum_form"]
+    assert describe("keras", "RMSprop")["weight_decay_form"].startswith("decoupled")
+    assert describe("torch", "Adam")["argument_map"]["betas"] == ("beta1", "beta2")
+    assert repr(REQUIRED) == "REQUIRED"
+    assert PRESETS["tf1", "AdagradOptimizer"]["arguments"]["learning_rate"][1] is REQUIRED

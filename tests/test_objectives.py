@@ -1,0 +1,412 @@
+"""Tests for rmsprop_lib.objectives and rmsprop_lib.mlp."""
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+from rmsprop_lib.mlp import SoftmaxMLP, mlp_classifier
+from rmsprop_lib.objectives import (
+    elongated_quadratic,
+    gradient_sequence,
+    online_linear,
+    rosenbrock,
+    saddle_surface,
+    sparse_least_squares,
+)
+
+
+def numerical_gradient(objective, w, t=1, h=1e-6):
+    """Central differences of objective.value, all coordinates in one batched call."""
+    w = np.asarray(w, dtype=np.float64)
+    shifts = h * np.eye(w.shape[-1])
+    plus = objective.value(w[..., None, :] + shifts, t)
+    minus = objective.value(w[..., None, :] - shifts, t)
+    return (plus - minus) / (2 * h)
+
+
+def small_dataset(n=30, features=3, classes=3, seed=1):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, features))
+    y = rng.integers(0, classes, n)
+    y[:classes] = np.arange(classes)  # every class occurs
+    return X, y
+
+
+def small_mlp(**kwargs):
+    X, y = small_dataset()
+    return mlp_classifier(X, y, hidden=4, **kwargs)
+
+
+def mlp_point(mlp, seed=3):
+    """A generic parameter vector (non-zero biases, weights of order 1)."""
+    return np.random.default_rng(seed).normal(scale=0.7, size=mlp.size)
+
+
+# (objective, t, a generic point)
+OBJECTIVES = {
+    "quadratic": (elongated_quadratic(25.0, rotation=0.4, scale=2.0), 1, [0.7, -1.3]),
+    "rosenbrock": (rosenbrock(1.0, 100.0), 1, [-1.2, 1.0]),
+    "saddle": (saddle_surface(0.5, 2.0), 1, [0.3, -0.8]),
+    "sparse": (sparse_least_squares([0.3, 0.1, 0.02], 500, noise=0.5), 1, [0.2, 1.5, -0.4]),
+    "online_c_step": (online_linear(3.0, 3), 4, [0.3]),
+    "online_minus_step": (online_linear(3.0, 3), 5, [0.3]),
+    "mlp": (small_mlp(l2=0.01), 1, None),
+}
+
+
+def objective_and_point(key):
+    objective, t, point = OBJECTIVES[key]
+    return objective, t, mlp_point(objective) if point is None else np.array(point)
+
+
+@pytest.mark.parametrize("key", OBJECTIVES)
+def test_grad_matches_central_differences(key):
+    objective, t, w = objective_and_point(key)
+    np.testing.assert_allclose(objective.grad(w, t), numerical_gradient(objective, w, t), rtol=1e-6)
+
+
+@pytest.mark.parametrize("key", OBJECTIVES)
+def test_batch_rows_equal_single_evaluations_exactly(key):
+    objective, t, w = objective_and_point(key)
+    rng = np.random.default_rng(7)
+    batch = w + 0.3 * rng.normal(size=(5, w.size))
+    values, grads = objective.value(batch, t), objective.grad(batch, t)
+    assert values.shape == (5,) and grads.shape == batch.shape
+    for row in range(5):
+        assert values[row] == objective.value(batch[row], t)
+        np.testing.assert_array_equal(grads[row], objective.grad(batch[row], t))
+
+
+@pytest.mark.parametrize("key", OBJECTIVES)
+def test_single_evaluation_shapes(key):
+    objective, t, w = objective_and_point(key)
+    assert np.shape(objective.value(w, t)) == ()
+    assert objective.grad(w, t).shape == w.shape
+    assert isinstance(objective.name, str)
+
+
+@pytest.mark.parametrize("key", ["quadratic", "rosenbrock", "saddle", "sparse", "online_c_step"])
+def test_wrong_parameter_count_is_rejected(key):
+    objective, t, w = objective_and_point(key)
+    with pytest.raises(ValueError, match="w must have"):
+        objective.grad(np.append(w, 1.0), t)
+
+
+def test_objectives_are_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rosenbrock().a = 2.0
+    with pytest.raises(ValueError, match="read-only"):
+        elongated_quadratic().hessian[0, 0] = 5.0
+
+
+# --- elongated quadratic ---------------------------------------------------------------------
+
+
+def test_quadratic_unrotated_is_flat_along_the_first_axis():
+    quadratic = elongated_quadratic(condition_number=10.0, scale=3.0)
+    np.testing.assert_array_equal(quadratic.hessian, np.diag([0.3, 3.0]))
+    assert quadratic.value([1.0, 0.0]) == pytest.approx(0.15)
+    np.testing.assert_array_equal(quadratic.minimum, [0.0, 0.0])
+
+
+def test_quadratic_rotation_turns_the_flat_direction():
+    angle = 0.6
+    quadratic = elongated_quadratic(condition_number=50.0, rotation=angle, scale=2.0)
+    flat = np.array([math.cos(angle), math.sin(angle)])
+    steep = np.array([-math.sin(angle), math.cos(angle)])
+    np.testing.assert_allclose(quadratic.hessian @ flat, 0.04 * flat, atol=1e-15)
+    np.testing.assert_allclose(quadratic.hessian @ steep, 2.0 * steep, atol=1e-15)
+    w = np.array([0.4, -2.0])
+    assert quadratic.value(w) == pytest.approx(0.5 * w @ quadratic.hessian @ w, rel=1e-14)
+    np.testing.assert_array_equal(quadratic.hessian, quadratic.hessian.T)
+
+
+def test_quadratic_accepts_integer_parameters():
+    assert elongated_quadratic(4, 0, 2).value(np.array([1, 1])) == pytest.approx(1.25)
+
+
+# --- Rosenbrock and the saddle -----------------------------------------------------------------
+
+
+def test_rosenbrock_minimum():
+    function = rosenbrock(a=2.0, b=10.0)
+    np.testing.assert_array_equal(function.minimum, [2.0, 4.0])
+    assert function.value(function.minimum) == 0.0
+    np.testing.assert_array_equal(function.grad(function.minimum), [0.0, 0.0])
+    assert function.value([0.0, 0.0]) == 4.0
+
+
+def test_saddle_critical_points():
+    surface = saddle_surface(negative_curvature=0.5, curvature=3.0)
+    assert surface.minimum is None
+    for point in (surface.saddle_point, *surface.minima):
+        np.testing.assert_array_equal(surface.grad(point), [0.0, 0.0])
+    for point in surface.minima:
+        assert surface.value(point) == -0.125
+    # The saddle: f decreases along x and increases along y.
+    assert surface.value([0.01, 0.0]) < 0.0 < surface.value([0.0, 0.01])
+
+
+# --- sparse least squares ----------------------------------------------------------------------
+
+
+def test_sparse_hessian_is_the_frequencies_for_disjoint_features():
+    frequencies = [0.5, 0.05, 0.01]
+    problem = sparse_least_squares(frequencies, n_samples=1000, seed=3)
+    np.testing.assert_array_equal(problem.hessian, np.diag(frequencies))
+    np.testing.assert_array_equal(problem.frequencies, frequencies)
+    assert set(np.unique(problem.X)) == {0.0, 1.0}
+    assert problem.X.sum(axis=1).max() == 1.0  # at most one active feature per sample
+    np.testing.assert_array_equal(problem.X.sum(axis=0), [500, 50, 10])
+
+
+def test_sparse_minimum_is_w_true_without_noise():
+    problem = sparse_least_squares([0.4, 0.1], n_samples=200, w_true=[0.3, -2.0])
+    np.testing.assert_array_equal(problem.minimum, [0.3, -2.0])
+    np.testing.assert_array_equal(problem.w_true, [0.3, -2.0])
+    assert problem.value(problem.w_true) == 0.0
+    np.testing.assert_array_equal(problem.grad(problem.w_true), [0.0, 0.0])
+    np.testing.assert_array_equal(sparse_least_squares([0.5]).w_true, [1.0])
+
+
+def test_sparse_loss_and_gradient_match_the_definition():
+    problem = sparse_least_squares([0.3, 0.2, 0.05], n_samples=400, seed=5, noise=0.7)
+    n = problem.X.shape[0]
+    w = np.random.default_rng(0).normal(size=(4, 3))
+    residuals = w @ problem.X.T - problem.y
+    np.testing.assert_allclose(problem.value(w), np.sum(residuals**2, axis=-1) / (2 * n))
+    np.testing.assert_allclose(problem.grad(w), residuals @ problem.X / n, atol=1e-15)
+    least_squares = np.linalg.lstsq(problem.X, problem.y, rcond=None)[0]
+    np.testing.assert_allclose(problem.minimum, least_squares, rtol=1e-12)
+    assert problem.value(problem.minimum) == pytest.approx(problem.residual)
+    assert problem.residual > 0.0
+
+
+def test_sparse_data_are_seeded():
+    first, again = sparse_least_squares([0.2], noise=1.0), sparse_least_squares([0.2], noise=1.0)
+    np.testing.assert_array_equal(first.X, again.X)
+    np.testing.assert_array_equal(first.y, again.y)
+    other = sparse_least_squares([0.2], noise=1.0, seed=1)
+    assert not np.array_equal(first.y, other.y)
+
+
+# --- Reddi et al. online problem ---------------------------------------------------------------
+
+
+def test_online_linear_sign_pattern():
+    problem = online_linear(C=3.0, period=3)
+    slopes = [problem.grad(np.array([0.0]), t)[0] for t in range(1, 8)]
+    assert slopes == [3.0, -1.0, -1.0, 3.0, -1.0, -1.0, 3.0]
+    assert [problem.value(np.array([0.5]), t) for t in (1, 2)] == [1.5, -0.5]
+    four = online_linear(C=5.0, period=4)
+    assert [four.slope(t) for t in range(1, 6)] == [5.0, -1.0, -1.0, -1.0, 5.0]
+
+
+def test_online_linear_minimum_and_average_loss():
+    problem = online_linear(C=3.0)
+    np.testing.assert_array_equal(problem.minimum, [-1.0])
+    x = np.array([[-1.0], [0.5], [1.0]])
+    period_total = sum(problem.value(x, t) for t in (1, 2, 3))
+    np.testing.assert_allclose(problem.average_loss(x), period_total / 3)
+    assert problem.average_loss(np.array([-1.0])) == pytest.approx(-1 / 3)
+
+
+def test_online_linear_projection_clips_to_the_interval():
+    problem = online_linear()
+    np.testing.assert_array_equal(
+        problem.project(np.array([[-3.0], [0.25], [7.0]])).ravel(), [-1, 0.25, 1]
+    )
+
+
+def test_online_linear_rejects_bad_t():
+    with pytest.raises(ValueError, match="t must be >= 1"):
+        online_linear().grad(np.array([0.0]), 0)
+    with pytest.raises(TypeError, match="t must be an integer"):
+        online_linear().value(np.array([0.0]), 1.5)
+
+
+# --- softmax MLP -------------------------------------------------------------------------------
+
+
+def test_mlp_grad_matches_central_differences_on_leading_batch_axes():
+    mlp = small_mlp(l2=0.05)
+    w = np.random.default_rng(4).normal(scale=0.5, size=(2, 3, mlp.size))
+    grads = mlp.grad(w)
+    assert grads.shape == w.shape and mlp.value(w).shape == (2, 3)
+    np.testing.assert_allclose(grads, numerical_gradient(mlp, w), rtol=1e-6, atol=1e-10)
+    np.testing.assert_array_equal(grads[1, 2], mlp.grad(w[1, 2]))
+    assert mlp.value(w)[1, 2] == mlp.value(w[1, 2])
+
+
+def test_mlp_layout_and_initial_parameters():
+    mlp = small_mlp(seed=9)
+    assert mlp.size == 3 * 4 + 4 + 4 * 3 + 3 and mlp.n_classes == 3
+    w = mlp.init_params()
+    W1, b1, W2, b2 = mlp.unflatten(w)
+    assert W1.shape == (3, 4) and W2.shape == (4, 3)
+    np.testing.assert_array_equal(np.concatenate([b1, b2]), np.zeros(7))
+    assert np.abs(W1).max() <= math.sqrt(6 / 7) and np.abs(W2).max() <= math.sqrt(6 / 7)
+    np.testing.assert_array_equal(w, mlp.init_params(9))
+    assert not np.array_equal(w, mlp.init_params(10))
+    np.testing.assert_array_equal(np.concatenate([x.ravel() for x in (W1, b1, W2, b2)]), w)
+
+
+def test_mlp_value_at_zero_is_log_of_class_count_and_is_stable_for_huge_logits():
+    mlp = small_mlp()
+    assert mlp.value(np.zeros(mlp.size)) == pytest.approx(math.log(3))
+    huge = 1e4 * mlp_point(mlp)
+    assert np.isfinite(mlp.value(huge)) and np.all(np.isfinite(mlp.grad(huge)))
+
+
+def test_mlp_predict_and_accuracy():
+    mlp = small_mlp()
+    w = np.zeros(mlp.size)
+    w[-3:] = [0.0, 1.0, 0.0]  # the bias b2 makes every prediction class 1
+    np.testing.assert_array_equal(mlp.predict(w), np.ones(30))
+    assert mlp.accuracy(w) == np.mean(mlp.y == 1)
+    X, y = np.zeros((4, 3)), np.array([1, 1, 0, 2])
+    assert mlp.accuracy(np.stack([w, w]), X, y).tolist() == [0.5, 0.5]
+    with pytest.raises(ValueError, match="X and y must be given together"):
+        mlp.accuracy(w, X)
+
+
+def test_mlp_minibatches_cover_an_epoch_and_average_to_the_full_gradient():
+    X, y = small_dataset(n=30)
+    mlp = mlp_classifier(X, y, hidden=4, batch_size=10, seed=2)
+    epoch = [mlp.minibatch_indices(t) for t in (1, 2, 3)]
+    np.testing.assert_array_equal(np.sort(np.concatenate(epoch)), np.arange(30))
+    assert not np.array_equal(mlp.minibatch_indices(4), epoch[0])  # a new shuffle next epoch
+    np.testing.assert_array_equal(mlp.minibatch_indices(2), epoch[1])  # deterministic in t
+    w = mlp_point(mlp)
+    subset = mlp_classifier(X[epoch[1]], y[epoch[1]], hidden=4)
+    np.testing.assert_allclose(mlp.grad(w, 2), subset.grad(w), rtol=1e-12, atol=1e-15)
+    average = np.mean([mlp.grad(w, t) for t in (1, 2, 3)], axis=0)
+    np.testing.assert_allclose(average, small_mlp().grad(w), rtol=1e-12, atol=1e-15)
+    assert mlp.value(w, 2) == small_mlp().value(w)  # the loss is always on all the data
+
+
+def test_mlp_copies_the_data_and_keeps_its_copy_read_only():
+    X, y = small_dataset()
+    mlp = mlp_classifier(X, y)
+    assert isinstance(mlp, SoftmaxMLP)
+    X[0, 0] = 123.0  # the caller's array stays writable and the objective is unaffected
+    assert mlp.X[0, 0] != 123.0
+    with pytest.raises(ValueError, match="read-only"):
+        mlp.y[0] = 1
+
+
+# --- gradient sequences ------------------------------------------------------------------------
+
+
+def test_gradient_sequence_models():
+    np.testing.assert_array_equal(gradient_sequence("constant", 3, scale=2.0), [2.0, 2.0, 2.0])
+    np.testing.assert_allclose(gradient_sequence("decaying", 3, decay=0.5), [1.0, 0.5, 0.25])
+    spike = gradient_sequence("spike", 5, spike_steps=2, spike_scale=100.0, scale=1.0)
+    np.testing.assert_array_equal(spike, [100.0, 100.0, 1.0, 1.0, 1.0])
+    noisy = gradient_sequence("noisy", 2000, scale=1.0, noise_std=0.5, seed=4)
+    assert abs(noisy.mean() - 1.0) < 0.05 and abs(noisy.std() - 0.5) < 0.05
+    np.testing.assert_array_equal(noisy, gradient_sequence("noisy", 2000, noise_std=0.5, seed=4))
+    assert not np.array_equal(noisy, gradient_sequence("noisy", 2000, noise_std=0.5, seed=5))
+
+
+def test_gradient_sequence_shape():
+    spike = gradient_sequence("spike", 4, spike_steps=1, shape=(2, 3))
+    assert spike.shape == (4, 2, 3) and spike.flags.writeable
+    np.testing.assert_array_equal(spike[:, 1, 2], [100.0, 1.0, 1.0, 1.0])
+    assert gradient_sequence("noisy", 4, shape=(5,)).shape == (4, 5)
+
+
+# --- argument validation -----------------------------------------------------------------------
+
+X_GOOD, Y_GOOD = small_dataset()
+
+REJECTIONS = [
+    (elongated_quadratic, {"condition_number": 0.5}, ValueError, "condition_number must be >= 1"),
+    (elongated_quadratic, {"condition_number": "10"}, TypeError, "condition_number must be a real"),
+    (elongated_quadratic, {"rotation": math.inf}, ValueError, "rotation must be finite"),
+    (elongated_quadratic, {"rotation": None}, TypeError, "rotation must be a real"),
+    (elongated_quadratic, {"scale": 0.0}, ValueError, "scale must be > 0"),
+    (elongated_quadratic, {"scale": True}, TypeError, "scale must be a real"),
+    (elongated_quadratic, {"scale": 1j}, TypeError, "scale must be a real"),
+    (rosenbrock, {"a": math.nan}, ValueError, "a must be finite"),
+    (rosenbrock, {"b": -1.0}, ValueError, "b must be > 0"),
+    (saddle_surface, {"negative_curvature": 0.0}, ValueError, "negative_curvature must be > 0"),
+    (saddle_surface, {"curvature": -2.0}, ValueError, "curvature must be > 0"),
+    (sparse_least_squares, {"frequencies": [0.5, 0.0]}, ValueError, r"in \(0, 1\], got 0.0$"),
+    (sparse_least_squares, {"frequencies": [1.5]}, ValueError, r"frequencies must be in \(0, 1\]"),
+    (sparse_least_squares, {"frequencies": [math.nan]}, ValueError, "frequencies must be in"),
+    (
+        sparse_least_squares,
+        {"frequencies": [0.75, 0.5]},
+        ValueError,
+        "must sum to at most 1 .*got 1.25$",
+    ),
+    (sparse_least_squares, {"frequencies": []}, ValueError, "frequencies must be a non-empty"),
+    (sparse_least_squares, {"frequencies": [[0.5]]}, ValueError, "frequencies must be a non-empty"),
+    (sparse_least_squares, {"frequencies": ["a"]}, TypeError, "frequencies must be real"),
+    (sparse_least_squares, {"frequencies": [True]}, TypeError, "frequencies must be real"),
+    (sparse_least_squares, {"frequencies": [0.001], "n_samples": 100}, ValueError, "n_samples=100"),
+    (sparse_least_squares, {"frequencies": [0.5], "n_samples": 0}, ValueError, "n_samples must be"),
+    (sparse_least_squares, {"frequencies": [0.5], "n_samples": 10.0}, TypeError, "n_samples must"),
+    (sparse_least_squares, {"frequencies": [0.5], "seed": -1}, ValueError, "seed must be >= 0"),
+    (sparse_least_squares, {"frequencies": [0.5], "noise": -0.1}, ValueError, "noise must be >= 0"),
+    (sparse_least_squares, {"frequencies": [0.5], "w_true": [1, 2]}, ValueError, "w_true must be"),
+    (sparse_least_squares, {"frequencies": [0.5], "w_true": [math.inf]}, ValueError, "w_true must"),
+    (online_linear, {"C": 2.0}, ValueError, "C must be > 2"),
+    (online_linear, {"C": 3.5, "period": 5}, ValueError, "C must be > 4"),
+    (online_linear, {"period": 1}, ValueError, "period must be >= 2"),
+    (online_linear, {"period": True}, TypeError, "period must be an integer"),
+    (online_linear, {"period": 3.0}, TypeError, "period must be an integer"),
+    (gradient_sequence, {"kind": "sawtooth", "steps": 3}, ValueError, "kind must be one of"),
+    (gradient_sequence, {"kind": "noisy", "steps": 0}, ValueError, "steps must be >= 1"),
+    (
+        gradient_sequence,
+        {"kind": "decaying", "steps": 3, "decay": 1.5},
+        ValueError,
+        "decay must be <= 1",
+    ),
+    (gradient_sequence, {"kind": "decaying", "steps": 3, "decay": -0.5}, ValueError, "decay must"),
+    (gradient_sequence, {"kind": "noisy", "steps": 3, "noise_std": -1}, ValueError, "noise_std"),
+    (
+        gradient_sequence,
+        {"kind": "spike", "steps": 3, "spike_steps": -1},
+        ValueError,
+        "spike_steps",
+    ),
+    (
+        gradient_sequence,
+        {"kind": "spike", "steps": 3, "spike_scale": "x"},
+        TypeError,
+        "spike_scale",
+    ),
+    (gradient_sequence, {"kind": "noisy", "steps": 3, "shape": (2.0,)}, TypeError, "shape must be"),
+    (gradient_sequence, {"kind": "noisy", "steps": 3, "scale": math.inf}, ValueError, "scale must"),
+    (gradient_sequence, {"kind": "noisy", "steps": 3, "seed": None}, TypeError, "seed must be"),
+    (mlp_classifier, {"X": X_GOOD, "y": Y_GOOD, "hidden": 0}, ValueError, "hidden must be >= 1"),
+    (mlp_classifier, {"X": X_GOOD, "y": Y_GOOD, "seed": 1.5}, TypeError, "seed must be an integer"),
+    (mlp_classifier, {"X": X_GOOD, "y": Y_GOOD, "l2": -1.0}, ValueError, "l2 must be >= 0"),
+    (mlp_classifier, {"X": X_GOOD, "y": Y_GOOD, "batch_size": 0}, ValueError, "batch_size must"),
+    (mlp_classifier, {"X": X_GOOD, "y": Y_GOOD, "batch_size": 31}, ValueError, "batch_size must"),
+    (mlp_classifier, {"X": X_GOOD[0], "y": Y_GOOD}, ValueError, "X must be a finite"),
+    (mlp_classifier, {"X": X_GOOD * np.nan, "y": Y_GOOD}, ValueError, "X must be a finite"),
+    (mlp_classifier, {"X": X_GOOD.astype(str), "y": Y_GOOD}, TypeError, "X must be a real"),
+    (mlp_classifier, {"X": X_GOOD, "y": Y_GOOD[:-1]}, ValueError, "y must hold 30 labels"),
+    (mlp_classifier, {"X": X_GOOD, "y": Y_GOOD - 1}, ValueError, "y must hold 30 labels >= 0"),
+    (mlp_classifier, {"X": X_GOOD, "y": Y_GOOD + 0.5}, TypeError, "y must hold integer"),
+]
+
+
+@pytest.mark.parametrize(("factory", "kwargs", "error", "match"), REJECTIONS)
+def test_constructors_reject_bad_arguments(factory, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        factory(**kwargs)
+
+
+def test_mlp_methods_reject_bad_arguments():
+    mlp = small_mlp()
+    with pytest.raises(ValueError, match="w must have 31 entries"):
+        mlp.value(np.zeros(30))
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        mlp.init_params(-1)

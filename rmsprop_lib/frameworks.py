@@ -16,6 +16,9 @@ optax 0.2.8, TensorFlow 1 kernels). Each entry holds:
 - ``unmodelled``: arguments accepted only at their default (``maximize``, ``dampening``, Keras
   ``clipnorm``...), because the library does not model other values;
 - ``positive``: arguments the framework requires to be > 0 (TF1 Adagrad's accumulator);
+- ``lr_outside_momentum``: the framework keeps the learning rate outside the momentum buffer
+  (PyTorch). The library keeps it inside, which is the same only for a constant learning rate, so
+  a schedule together with momentum is rejected rather than silently computed differently;
 - ``momentum_form``, ``weight_decay_form``: text for ``describe`` (the frameworks chapter's table).
 
 Learning-rate schedules (callables) keep the library's convention, ``schedule(t)`` of the 1-based
@@ -67,6 +70,7 @@ PRESETS: dict[tuple[str, str], dict[str, Any]] = {
         "fixed": {"eps_in_sqrt": False, "initial_accumulator": 0.0},
         "inert": ("foreach", "capturable", "differentiable"),
         "unmodelled": {"maximize": False},
+        "lr_outside_momentum": True,
         "momentum_form": "b <- momentum b + g/d; w <- w - lr b (lr outside the buffer; modelled "
         "with lr inside, the same for a constant lr up to rounding)",
         "weight_decay_form": _TORCH_L2,
@@ -226,6 +230,7 @@ def from_framework(framework: str, name: str, /, **kwargs: Any) -> Optimizer:
     if missing:
         raise TypeError(f"{label} requires {', '.join(missing)} (the framework has no default)")
     _check_unmodelled(entry, kwargs, label)
+    _check_schedule_with_momentum(entry, settings, label)
     factory = _factory(entry, settings, label)
     arguments = _factory_arguments(entry, settings, label)
     try:
@@ -288,6 +293,21 @@ def _check_unmodelled(entry: Mapping[str, Any], kwargs: Mapping[str, Any], label
                 f"{label}: {argument}={value!r} is not modelled by rmsprop_lib "
                 f"(only the default {argument}={default!r} is supported)"
             )
+
+
+def _check_schedule_with_momentum(
+    entry: Mapping[str, Any], settings: Mapping[str, Any], label: str
+) -> None:
+    if not entry.get("lr_outside_momentum"):
+        return
+    by_target = {target: argument for argument, (target, _) in entry["arguments"].items()}
+    rate, momentum = settings[by_target["learning_rate"]], settings[by_target["momentum"]]
+    if callable(rate) and np.any(np.asarray(momentum) != 0):
+        raise ValueError(
+            f"{label}: a learning-rate schedule with momentum is not modelled: {label} keeps the "
+            "learning rate outside the momentum buffer, rmsprop_lib inside (equal only for a "
+            "constant learning rate)"
+        )
 
 
 def _is_default(value: Any, default: Any) -> bool:

@@ -494,3 +494,11 @@ def test_describe_marks_required_arguments_and_forms():
     assert describe("torch", "Adam")["argument_map"]["betas"] == ("beta1", "beta2")
     assert repr(REQUIRED) == "REQUIRED"
     assert PRESETS["tf1", "AdagradOptimizer"]["arguments"]["learning_rate"][1] is REQUIRED
+
+
+def test_torch_rmsprop_rejects_a_schedule_with_momentum() -> None:
+    with pytest.raises(ValueError, match="schedule with momentum"):
+        from_framework("torch", "RMSprop", lr=lambda t: 0.01 / t, momentum=0.9)
+    # Without momentum, or with a constant learning rate, the two forms agree.
+    from_framework("torch", "RMSprop", lr=lambda t: 0.01 / t)
+    from_framework("torch", "RMSprop", lr=0.01, momentum=0.9)

@@ -6,6 +6,7 @@ configuration or a batch of them.
 """
 
 from rmsprop_lib.frameworks import describe, from_framework
+from rmsprop_lib.gradients import GivenGradients, given_gradients
 from rmsprop_lib.mlp import SoftmaxMLP, mlp_classifier
 from rmsprop_lib.objectives import (
     elongated_quadratic,
@@ -19,6 +20,7 @@ from rmsprop_lib.optimizers import Optimizer, adagrad, adam, amsgrad, momentum, 
 from rmsprop_lib.runner import Trajectory, run
 
 __all__ = [
+    "GivenGradients",
     "Optimizer",
     "SoftmaxMLP",
     "Trajectory",
@@ -28,6 +30,7 @@ __all__ = [
     "describe",
     "elongated_quadratic",
     "from_framework",
+    "given_gradients",
     "gradient_sequence",
     "mlp_classifier",
     "momentum",

@@ -1,0 +1,57 @@
+"""Gradient models: drive an optimizer with a chosen sequence of gradients instead of a loss.
+
+The accumulator chapters ask what V_T does when the gradients are constant, decaying, noisy, or
+large and then small. ``given_gradients`` turns such a sequence into an objective, so ``run``
+records V_T, the steps and the effective learning rate exactly as for any other problem:
+
+    gradients = rl.gradient_sequence("spike", 300, spike_steps=100)
+    trajectory = rl.run(rl.adagrad(learning_rate=0.01, eps=0.0), rl.given_gradients(gradients),
+                        np.zeros(1), steps=300)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True, eq=False)
+class GivenGradients:
+    """The online linear loss f_t(w) = g_t . w, whose gradient at step t is g_t wherever w is.
+
+    ``gradients`` has shape ``(steps, ...)``; each g_t broadcasts against ``w``, so one sequence
+    can drive a whole batch of optimizers (``w`` of shape ``(B, d)`` with g_t of shape ``(d,)``).
+    """
+
+    gradients: np.ndarray
+    name: str = "given gradients"
+    minimum: None = None
+
+    def _at(self, t: int) -> np.ndarray:
+        # run() evaluates the loss once more after the last step (t = steps + 1): reuse g_steps.
+        if isinstance(t, bool) or not isinstance(t, int | np.integer) or t < 1:
+            raise ValueError(f"t must be an integer >= 1, got {t!r}")
+        return self.gradients[min(t, len(self.gradients)) - 1]
+
+    def grad(self, w, t: int = 1) -> np.ndarray:
+        w = np.asarray(w, dtype=np.float64)
+        return np.broadcast_to(self._at(t), w.shape).copy()
+
+    def value(self, w, t: int = 1) -> np.ndarray:
+        return np.sum(np.asarray(w, dtype=np.float64) * self._at(t), axis=-1)
+
+
+def given_gradients(gradients) -> GivenGradients:
+    """An objective that replays ``gradients`` (shape ``(steps, ...)``, finite real numbers)."""
+    if np.asarray(gradients).dtype.kind not in "iuf":
+        raise TypeError(f"gradients must be an array of real numbers, got {gradients!r}")
+    array = np.array(gradients, dtype=np.float64)
+    if array.ndim == 0 or len(array) == 0:
+        raise ValueError(
+            f"gradients must have shape (steps, ...) with steps >= 1, got {array.shape}"
+        )
+    if not np.all(np.isfinite(array)):
+        raise ValueError("gradients must be finite")
+    array.flags.writeable = False
+    return GivenGradients(array)

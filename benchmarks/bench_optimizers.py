@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 
 import numpy as np
+from results_file import save
 
 from rmsprop_lib.optimizers import rmsprop
 
@@ -67,8 +68,10 @@ def main() -> None:
     ours = time_rmsprop_lib(args.size, args.repeats)
     print(f"rmsprop_lib rmsprop step, {args.size:,} float64 params: {ours * 1e3:7.1f} ms (median)")
     theirs = time_torch(args.size, args.repeats)
+    rows = [{"implementation": "rmsprop_lib", "threads": 1, "median_ms": ours * 1e3}]
     if theirs is None:
         print("torch is absent: no comparison (torch is not a dependency of rmsprop_lib)")
+        save("optimizers", rows, size=args.size, repeats=args.repeats)
         return
     import torch
 
@@ -78,6 +81,11 @@ def main() -> None:
     print(f"torch {torch.__version__} RMSprop.step, 1 thread:  {single * 1e3:7.1f} ms")
     ratios = f"{ours / theirs:.2f} ({threads} threads), {ours / single:.2f} (1 thread)"
     print(f"ratio rmsprop_lib / torch: {ratios}")
+    torch_name = f"torch {torch.__version__} RMSprop"
+    rows.append({"implementation": torch_name, "threads": threads, "median_ms": theirs * 1e3})
+    if threads != 1:
+        rows.append({"implementation": torch_name, "threads": 1, "median_ms": single * 1e3})
+    save("optimizers", rows, size=args.size, repeats=args.repeats)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ step (``record_every=STEPS``).
 import time
 
 import numpy as np
+from results_file import save
 
 from rmsprop_lib.objectives import elongated_quadratic
 from rmsprop_lib.optimizers import rmsprop
@@ -58,9 +59,14 @@ def main() -> None:
     print(f"{settings} (learning_rate, beta) settings x {STEPS} steps, elongated quadratic")
     print(f"loop estimated from {LOOP_SAMPLE} settings; batched: best of {REPEATS}")
     print("records                      batched   loop (all)   speed-up")
-    for record_every, label in ((1, "every step (~360 MB)"), (STEPS, "first and last step")):
+    rows = []
+    for record_every, label in ((1, "every step"), (STEPS, "first and last step")):
         batched, loop = time_grid(record_every)
         print(f"{label:<26} {batched:8.3f} s {loop:9.1f} s {loop / batched:9.0f}x")
+        rows.append(
+            {"records": label, "batched_s": batched, "loop_s": loop, "speedup": loop / batched}
+        )
+    save("runner", rows, settings=settings, steps=STEPS, loop_sample=LOOP_SAMPLE)
 
 
 if __name__ == "__main__":

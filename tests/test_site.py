@@ -1,6 +1,6 @@
-"""Checks of the built website in _build/html (built by `make book`, which `make test` runs first).
+"""Checks of the built website in _build/html (built by `make book`; `make test` runs it first).
 
-These read the HTML files; they need no browser. Outside CI they skip when the site has not been built.
+These read the HTML files and need no browser. Outside CI they skip when the site is not built.
 """
 
 from __future__ import annotations
@@ -62,7 +62,9 @@ def toc_files() -> list[str]:
     return files
 
 
-PAGES = sorted(p for p in SITE.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts)
+PAGES = sorted(
+    p for p in SITE.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts
+)
 CONTENT_PAGES = [SITE / f"{name}.html" for name in toc_files()]
 
 
@@ -92,7 +94,9 @@ def test_math_is_typeset_by_the_local_mathjax(path: Path) -> None:
     assert len(mathjax) == 1, f"expected one MathJax script, found {mathjax}"
     target = (path.parent / urlsplit(mathjax[0]).path).resolve()
     assert target.is_file(), f"{mathjax[0]} is not in the built site"
-    assert (SITE / "_static/mathjax/output/chtml/fonts/woff-v2").is_dir(), "MathJax fonts not copied"
+    assert (SITE / "_static/mathjax/output/chtml/fonts/woff-v2").is_dir(), (
+        "MathJax fonts not copied"
+    )
 
 
 @pytest.mark.parametrize("path", CONTENT_PAGES, ids=lambda p: str(p.relative_to(SITE)))
@@ -110,18 +114,19 @@ def test_internal_links_resolve(path: Path) -> None:
         if parts.scheme or href.startswith(("//", "mailto:")):
             continue
         target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
-        if not target.exists():
+        if not target.exists() or (
+            parts.fragment and target.suffix == ".html" and parts.fragment not in parse(target).ids
+        ):
             broken.append(href)
-        elif parts.fragment and target.suffix == ".html":
-            if parts.fragment not in parse(target).ids:
-                broken.append(href)
     assert not broken, f"{path.name} has broken links: {broken}"
 
 
 def test_no_widget_javascript_is_loaded() -> None:
     for path in PAGES:
         scripts = parse(path).scripts
-        assert not [s for s in scripts if re.search(r"require(\.min)?\.js|embed-amd|html-manager", s)]
+        assert not [
+            s for s in scripts if re.search(r"require(\.min)?\.js|embed-amd|html-manager", s)
+        ]
 
 
 def test_no_page_shows_a_machine_path() -> None:

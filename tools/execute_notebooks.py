@@ -1,0 +1,44 @@
+"""Re-execute notebooks in place, each top to bottom in a fresh python3 kernel (`make notebooks`).
+
+Like `jupyter execute --inplace`, but without per-cell timestamps in the metadata, so that running
+it twice on an unchanged chapter changes nothing in git, and without saved widget state: a widget
+only does something in a running kernel, and the website shows each experiment's PNG instead.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+
+def execute(path: Path) -> float:
+    notebook = nbformat.read(path, as_version=4)
+    notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)  # timestamps left by `jupyter execute`
+    start = time.perf_counter()
+    client = NotebookClient(
+        notebook,
+        kernel_name="python3",
+        timeout=600,
+        record_timing=False,
+        store_widget_state=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()
+    nbformat.write(notebook, path)
+    return time.perf_counter() - start
+
+
+def main(paths: list[str]) -> None:
+    for name in paths:
+        seconds = execute(Path(name))
+        print(f"{name}: executed in {seconds:.1f} s")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -13,21 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rmsprop_lib.frameworks import from_framework
+from rmsprop_lib.frameworks import PRESETS, from_framework
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SUPPORTED_PRESETS = {
-    ("torch", "RMSprop"),
-    ("torch", "Adagrad"),
-    ("torch", "SGD"),
-    ("torch", "Adam"),
-    ("keras", "RMSprop"),
-    ("keras", "Adagrad"),
-    ("optax", "rmsprop"),
-    ("optax", "adagrad"),
-    ("tf1", "RMSPropOptimizer"),
-    ("tf1", "AdagradOptimizer"),
-}
+SUPPORTED_PRESETS = set(PRESETS)  # every preset must have recorded references
 
 
 def _load_problems() -> dict:

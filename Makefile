@@ -30,7 +30,7 @@ lint: $(STAMP)
 ## Lint, build the site, then run every unit, site and notebook test (strict nbval).
 test: lint book
 	$(BIN)/pytest -v --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg \
-		--cov=rmsprop_lib --cov-report=term-missing tests chapters
+		--cov=rmsprop_lib --cov-report=term-missing tests chapters appendix
 
 ## Re-execute every chapter in place, each in a fresh kernel, so the stored outputs are current.
 notebooks: $(STAMP)

@@ -194,7 +194,8 @@ def jshtml_sweep(
 
     `show_frame(frame)` updates the figure in place. The frames are PNGs at a low `dpi`, embedded
     in the page; the Font Awesome stylesheet that matplotlib links from a CDN is removed (a page
-    must load nothing from the internet) and `alt_text` is put on the image. The figure is not
+    must load nothing from the internet), `alt_text` is put on the image and the frame slider gets
+    an accessible name. The figure is not
     a pyplot figure, so no static copy of it is shown after the cell.
     """
     writer = HTMLWriter(fps=fps, embed_frames=True, default_mode="once")
@@ -206,6 +207,9 @@ def jshtml_sweep(
                 writer.grab_frame()
         page = target.read_text(encoding="utf-8")
     page = re.sub(r"<link[^>]*font-awesome[^>]*>", "", page)
+    # matplotlib labels its buttons but not its frame slider; screen readers need a name for it.
+    labelled = 'class="anim-slider" aria-label="Animation frame"'
+    page = page.replace('class="anim-slider"', labelled, 1)
     return page.replace("<img id=", f'<img alt="{html.escape(alt_text)}" id=', 1)
 
 

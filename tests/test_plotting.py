@@ -94,6 +94,7 @@ def test_jshtml_sweep_is_offline_with_alt_text():
     assert page.count("data:image/png;base64") == 3
     assert "font-awesome" not in page and "https://" not in page
     assert re.search(r'<img alt="a &quot;quoted&quot; line growing" id="_anim_img', page)
+    assert 'class="anim-slider" aria-label="Animation frame"' in page
 
 
 def test_static_layer_looks_exactly_like_a_full_draw():

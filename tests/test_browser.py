@@ -11,7 +11,6 @@ Playwright or Voila is missing; under CI (``CI`` set) that is a failure.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -25,16 +24,8 @@ from urllib.parse import urlsplit
 
 import nbformat
 import pytest
+from site_support import CHROMIUM, CHROMIUM_ARGS, skip_module_unless
 
-CHROMIUM = shutil.which("chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 VOILA = Path(sys.executable).with_name("voila")
 NOTEBOOK = "from rmsprop_lib import widgets\n\nwidgets.ewa_weights()"
 SLIDER = "T, steps so far"
@@ -52,11 +43,7 @@ def _requirement_missing() -> str | None:
     return None
 
 
-missing = _requirement_missing()
-if missing:
-    if os.environ.get("CI"):
-        raise RuntimeError(f"the browser test cannot run under CI: {missing}")
-    pytest.skip(missing, allow_module_level=True)
+skip_module_unless(_requirement_missing())
 
 from playwright.sync_api import Page, Route, expect, sync_playwright  # noqa: E402
 

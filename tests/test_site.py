@@ -5,22 +5,17 @@ These read the HTML files and need no browser. Outside CI they skip when the sit
 
 from __future__ import annotations
 
-import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-import yaml
+from site_support import ROOT, skip_module_unless, toc_pages
 
-ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
 
-if not (SITE / "index.html").is_file():
-    if os.environ.get("CI"):
-        raise RuntimeError("_build/html is missing: `make test` builds the site before testing it")
-    pytest.skip("the site is not built; run `make book` first", allow_module_level=True)
+skip_module_unless(None if (SITE / "index.html").is_file() else "the site is not built (make book)")
 
 
 class Page(HTMLParser):
@@ -54,18 +49,10 @@ def parse(path: Path) -> Page:
     return page
 
 
-def toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [chapter["file"] for chapter in part["chapters"]]
-    return files
-
-
 PAGES = sorted(
     p for p in SITE.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts
 )
-CONTENT_PAGES = [SITE / f"{name}.html" for name in toc_files()]
+CONTENT_PAGES = [SITE / f"{name}.html" for name in toc_pages()]
 
 
 def is_remote(url: str) -> bool:

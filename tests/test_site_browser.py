@@ -11,28 +11,15 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import shutil
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
+from site_support import CHROMIUM, CHROMIUM_ARGS, ROOT, skip_module_unless, toc_pages
 
-ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM = shutil.which("chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def _requirement_missing() -> str | None:
@@ -48,22 +35,10 @@ def _requirement_missing() -> str | None:
     return None
 
 
-missing = _requirement_missing()
-if missing:
-    if os.environ.get("CI"):
-        raise RuntimeError(f"browser tests cannot run under CI: {missing}")
-    pytest.skip(missing, allow_module_level=True)
+skip_module_unless(_requirement_missing())
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
-
-
-def toc_pages() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [chapter["file"] for chapter in part["chapters"]]
-    return files
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

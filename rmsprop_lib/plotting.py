@@ -13,17 +13,17 @@ pictures of the four experiments.
 from __future__ import annotations
 
 import html
-import io
 import math
 import re
+import struct
 import tempfile
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
-import PIL.Image
 from matplotlib.animation import HTMLWriter
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
@@ -150,6 +150,27 @@ def loss_curve(
 # ----------------------------------------------------------------- figures owned by a widget
 
 
+class CanvasRenderingOnChange(FigureCanvasAgg):
+    """An Agg canvas whose `draw` renders only if the figure changed since it last rendered.
+
+    A widget's figure is rendered once per slider move, for the PNG the widget shows; a second
+    `draw` of the unchanged figure (by a notebook, a test or a benchmark) then costs nothing.
+    "Changed" is Matplotlib's own `Figure.stale` flag, which every artist setter raises, or a new
+    size or resolution. Saving (`savefig`) always renders.
+    """
+
+    def __init__(self, figure: Figure) -> None:
+        super().__init__(figure)
+        self._rendered_for: tuple | None = None
+
+    def draw(self) -> None:
+        """Render the figure into the canvas's buffer, unless that buffer already shows it."""
+        size = (*self.figure.bbox.size, self.figure.dpi)
+        if self.figure.stale or size != self._rendered_for:
+            super().draw()
+            self._rendered_for = size
+
+
 def detached_figure(
     ncols: int = 1, width: float = 6.0, height: float = 4.2
 ) -> tuple[Figure, list[Axes]]:
@@ -157,9 +178,10 @@ def detached_figure(
 
     An experiment keeps one figure for its whole life; a pyplot figure would also be shown by the
     notebook's inline backend at the end of the cell, a second and static copy under the widget.
+    Its canvas renders only when the figure changed (`CanvasRenderingOnChange`).
     """
     fig = Figure(figsize=(width * ncols, height))
-    FigureCanvasAgg(fig)
+    CanvasRenderingOnChange(fig)
     fig.set_layout_engine("constrained")
     return fig, list(fig.subplots(1, ncols, squeeze=False)[0])
 
@@ -172,13 +194,22 @@ def freeze_layout(fig: Figure) -> None:
 
 
 def figure_png(fig: Figure, compress_level: int = 1) -> bytes:
-    """Draw the figure and return it as RGB PNG bytes; the default, fast compression suits a
-    widget redrawn on every move, 9 a PNG stored in a notebook."""
+    """Draw the figure (if it changed) and return it as PNG bytes: 8-bit RGB, rows unfiltered,
+    one zlib stream. Written here rather than by Pillow because that is about twice as fast:
+    Pillow's per-row filters cost time and gain little on a plot's flat colours. The default,
+    fast compression suits a widget redrawn on every move, 9 a PNG stored in a notebook."""
     fig.canvas.draw()
     pixels = np.asarray(fig.canvas.buffer_rgba())[..., :3]
-    buffer = io.BytesIO()
-    PIL.Image.fromarray(pixels).save(buffer, format="png", compress_level=compress_level)
-    return buffer.getvalue()
+    height, width = pixels.shape[:2]
+    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # a 0 byte starts a plain row
+    rows[:, 1:] = pixels.reshape(height, -1)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits per channel, RGB
+    image = zlib.compress(rows.tobytes(), compress_level)
+    chunks = ((b"IHDR", header), (b"IDAT", image), (b"IEND", b""))
+    return b"\x89PNG\r\n\x1a\n" + b"".join(
+        struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        for kind, data in chunks
+    )
 
 
 def jshtml_sweep(
@@ -214,39 +245,56 @@ def jshtml_sweep(
 
 
 class StaticLayer(Artist):
-    """A bitmap of a figure's unchanging artists, rendered once and pasted on every screen draw.
+    """Bitmaps of a figure's unchanging artists, rendered once and pasted on every screen draw.
 
     The artists registered with `add` (axis ticks and labels, contours, legends) are marked
     animated, so the figure skips them when drawing to the screen; this figure-level artist,
-    drawn before the Axes, pastes the bitmap in their place. The bitmap is rendered again when
-    the canvas size, the limits or place of any Axes or the visibility of a registered artist
-    change, or when `version` is increased: callers do that after changing a registered artist
-    in any other way (its data, text or alpha). When the figure is saved (savefig, animations)
-    the Axes draw their animated artists themselves and this layer draws only the figure-level
-    ones (a legend).
+    drawn before the Axes, pastes a bitmap in their place. The bitmap is built in levels: the
+    figure-level artists (a legend outside the axes), then the artists of each Axes in turn, each
+    level rendered on a copy of the one before. When the limits, the place or the visibility of
+    one Axes' artists change, only that level and the ones after it are rendered again; and the
+    finished bitmaps of the last `KEEP` states are kept, so a slider dragged back over limits
+    it has already shown pastes a bitmap instead of drawing ticks again.
+
+    Matplotlib does not flag changes to animated artists as changes of the figure; this layer
+    flags new limits itself, and callers call `changed()` after changing a registered artist in
+    any other way (its data, text or alpha). The levels are drawn in order, not by zorder, so the
+    registered artists of different levels must not overlap (ticks of side-by-side panels, a
+    legend outside the axes). When the figure is saved (savefig, animations) the Axes draw their
+    animated artists themselves and this layer draws only the figure-level ones.
     """
+
+    KEEP = 8
 
     def __init__(self, figure: Figure) -> None:
         super().__init__()
         self.set_zorder(-1e6)  # before every Axes (zorder 0)
         self.artists: list[Artist] = []
         self.version = 0
-        self._bitmap = None
-        self._rendered_for: tuple = ()
+        self._levels: list[tuple[tuple, Any]] = []  # (state, bitmap) of each level rendered
+        self._finished: dict[tuple, list] = {}  # states of all levels -> levels, oldest first
         figure.add_artist(self)
         for ax in figure.axes:
             ax.patch.set_visible(False)  # the figure's white background shows through instead
+            for limits in ("xlim_changed", "ylim_changed"):  # animated axes do not flag them
+                ax.callbacks.connect(limits, lambda _ax: setattr(figure, "stale", True))
 
     def add(self, *artists: Artist) -> None:
-        """Keep `artists` in the bitmap from now on."""
+        """Keep `artists` in the bitmaps from now on."""
         for artist in artists:
             artist.set_animated(True)
             self.artists.append(artist)
         self.artists.sort(key=lambda artist: artist.get_zorder())
+        self.changed()
+
+    def changed(self) -> None:
+        """Forget every bitmap: a registered artist changed in a way its state does not show."""
         self.version += 1
+        self._levels, self._finished = [], {}
+        self.get_figure(root=True).stale = True  # the figure must be rendered again
 
     def draw(self, renderer) -> None:
-        """Paste the bitmap, first rendering it again if anything in it may have changed."""
+        """Paste the bitmap for the current state, rendering the levels it needs first."""
         figure = self.get_figure(root=True)
         saving = figure.canvas.is_saving()
         if saving or not hasattr(renderer, "copy_from_bbox"):
@@ -254,16 +302,35 @@ class StaticLayer(Artist):
                 if not saving or artist.axes is None:
                     artist.draw(renderer)
             return
-        limits = tuple((*ax.viewLim.bounds, *ax.bbox.bounds) for ax in figure.axes)
-        shown = tuple(artist.get_visible() for artist in self.artists)
-        state = (renderer.width, renderer.height, limits, shown, self.version)
-        if self._bitmap is None or state != self._rendered_for:
-            for artist in self.artists:
-                artist.draw(renderer)
-            self._bitmap = renderer.copy_from_bbox(figure.bbox)
-            self._rendered_for = state
+        owners = [None, *figure.axes]
+        groups = [[artist for artist in self.artists if artist.axes is ax] for ax in owners]
+        states = [
+            (renderer.width, renderer.height, *(artist.get_visible() for artist in groups[0])),
+            *(
+                (*ax.viewLim.bounds, *ax.bbox.bounds, *(artist.get_visible() for artist in group))
+                for ax, group in zip(figure.axes, groups[1:], strict=True)
+            ),
+        ]
+        levels = self._finished.pop(tuple(states), None)
+        if levels is None:
+            kept = 0  # the levels whose state, and that of every level before, is unchanged
+            while kept < min(len(states), len(self._levels)):
+                if self._levels[kept][0] != states[kept]:
+                    break
+                kept += 1
+            if kept:
+                renderer.restore_region(self._levels[kept - 1][1])
+            levels = self._levels[:kept]
+            for state, group in zip(states[kept:], groups[kept:], strict=True):
+                for artist in group:
+                    artist.draw(renderer)
+                levels.append((state, renderer.copy_from_bbox(figure.bbox)))
         else:
-            renderer.restore_region(self._bitmap)
+            renderer.restore_region(levels[-1][1])
+        self._levels = levels
+        self._finished[tuple(states)] = levels  # the most recently used last
+        if len(self._finished) > self.KEEP:
+            del self._finished[next(iter(self._finished))]
         self.stale = False
 
 
@@ -471,7 +538,7 @@ class PathsPicture:
             ):
                 handle.set_alpha(1.0 if on else 0.25)
                 text.set_alpha(1.0 if on else 0.35)
-            self.static.version += 1  # matplotlib does not flag an alpha change
+            self.static.changed()  # matplotlib does not flag an alpha change
         return [text for text, _ in notes]
 
 
@@ -492,18 +559,24 @@ class AccumulatorPicture:
         legend = self.figure.legend(handles=handles, loc="outside lower center", ncols=3)
         StaticLayer(self.figure).add(legend, *decorations(*self.axes))
 
-    def show(self, squares: np.ndarray, accumulators: dict, rates: dict, title: str) -> None:
-        """Draw g_t² and, per optimizer name, V_T and the effective learning rate, t = 1..T."""
-        t = np.arange(1, len(squares) + 1)
-        self.squares.set_data(t, squares)
+    def show(
+        self, squares: np.ndarray, accumulators: dict, rates: dict, steps: int, title: str
+    ) -> None:
+        """Draw g_t² and, per optimizer name, V_T and the effective learning rate for t = 1..steps.
+
+        The series run over the whole experiment and the axes fit all of it, so that dragging
+        `steps` draws the lines further along still axes instead of moving them.
+        """
+        t = np.arange(1, steps + 1)
+        self.squares.set_data(t, squares[:steps])
         for name, line in self.accumulators.items():
-            line.set_data(t, accumulators[name])
-            self.rates[name].set_data(t, rates[name])
+            line.set_data(t, accumulators[name][:steps])
+            self.rates[name].set_data(t, rates[name][:steps])
         for ax, series in (
             (self.axes[0], (squares, *accumulators.values())),
             (self.axes[1], rates.values()),
         ):
-            grow_xlim(ax, 0.0, t.size)
+            grow_xlim(ax, 0.0, len(squares))
             fit_log_ylim(ax, *series)
         self.figure.suptitle(title)
 
@@ -595,4 +668,4 @@ class HeatmapPair:
         self.images[1].set_clim(low, high)
         self.colorbar.set_ticks(list(ticks), labels=list(labels))
         self.colorbar.set_label(title)
-        self.static.version += 1
+        self.static.changed()

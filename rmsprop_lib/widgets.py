@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from itertools import pairwise
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import ipywidgets as widgets
 import numpy as np
@@ -73,6 +73,7 @@ class Experiment:
     def update(self, changed: str | None = None) -> None:
         """Redraw the figure, and the widget's PNG, for the controls' current values."""
         self.alt_text = self._redraw(self.values(), changed)
+        self.figure.stale = True  # render once now, even if a change escaped Matplotlib's notice
         if self._live:
             self._image.value = plotting.figure_png(self.figure)
 
@@ -184,9 +185,9 @@ def _index_of(positions: np.ndarray, value: float) -> int | None:
     return int(hits[0]) if hits.size else None
 
 
-def _nearby_positions(control: widgets.ValueWidget, radius: int = 40) -> tuple[np.ndarray, int]:
-    """The slider's positions within ``radius`` of its value, and the value's index among them
-    (a value set off the slider's grid, from Python, stands alone)."""
+def _slider_positions(control: widgets.ValueWidget) -> tuple[np.ndarray, int]:
+    """Every position of the slider, and the index of its value among them (a value set off the
+    slider's grid, from Python, stands alone)."""
     if isinstance(control, widgets.SelectionSlider):
         grid = np.array([value for _, value in control.options], dtype=np.float64)
     else:
@@ -195,10 +196,8 @@ def _nearby_positions(control: widgets.ValueWidget, radius: int = 40) -> tuple[n
     index = _index_of(grid, control.value)
     if index is None:
         return np.array([float(control.value)]), 0
-    low = max(0, index - radius)
-    positions = grid[low : index + radius + 1].copy()
-    positions[index - low] = control.value  # exactly the control's value
-    return positions, index - low
+    grid[index] = control.value  # exactly the control's value
+    return grid, index
 
 
 # ----------------------------------------------------------------------------- batched runs
@@ -289,7 +288,15 @@ def _path_optimizers(learning_rate, beta, eps) -> list[Optimizer]:
     ]
 
 
-def _paths_batch(key: str, values: Values, vary: str, positions: np.ndarray) -> Trajectory:
+class _Paths(NamedTuple):
+    """What the trajectory explorer keeps of a batched run (its other records are not drawn)."""
+
+    params: np.ndarray
+    loss: np.ndarray
+    diverged_at: np.ndarray
+
+
+def _paths_batch(key: str, values: Values, vary: str, positions: np.ndarray) -> _Paths:
     """The five optimizers at every value of input ``vary`` in ``positions`` (the other inputs
     fixed), PATH_STEPS steps, ONE run; row i + j n is optimizer j at position i (n positions)."""
     n, copies = positions.size, len(PATH_OPTIMIZERS)
@@ -303,12 +310,13 @@ def _paths_batch(key: str, values: Values, vary: str, positions: np.ndarray) -> 
     optimizer = _side_by_side(
         _path_optimizers(inputs["learning_rate"], inputs["beta"], inputs["eps"]), [n] * copies
     )
-    return run(optimizer, problem, np.tile(start, (copies, 1)), PATH_STEPS)
+    record = run(optimizer, problem, np.tile(start, (copies, 1)), PATH_STEPS)
+    return _Paths(record.params, record.loss, record.diverged_at)
 
 
-def _find_paths(cache: dict, controls: dict, changed: str | None) -> tuple[Trajectory, np.ndarray]:
-    """A cached batch holding the current inputs (else a new one across the slider that moved)
-    and the rows of the five optimizers in it."""
+def _find_paths(cache: dict, controls: dict, changed: str | None) -> tuple[_Paths, np.ndarray]:
+    """A cached batch holding the current inputs (else a new one across the whole range of the
+    slider that moved) and the rows of the five optimizers in it."""
     values = {name: control.value for name, control in controls.items()}
     key = values["objective"]
     relevant = _RUN_INPUTS if key == "quadratic" else _RUN_INPUTS[:5]
@@ -322,9 +330,9 @@ def _find_paths(cache: dict, controls: dict, changed: str | None) -> tuple[Traje
         if index is not None:
             return record, index + positions.size * np.arange(len(PATH_OPTIMIZERS))
     vary = changed if changed in relevant else "learning_rate"
-    positions, index = _nearby_positions(controls[vary])
+    positions, index = _slider_positions(controls[vary])
     record = _paths_batch(key, values, vary, positions)
-    _store(cache, fixed(vary), (positions, record), limit=12)  # up to ~5 MB each
+    _store(cache, fixed(vary), (positions, record), limit=8)  # up to ~3 MB each
     return record, index + positions.size * np.arange(len(PATH_OPTIMIZERS))
 
 
@@ -495,17 +503,18 @@ def accumulator_explorer(
     def redraw(values: Values, changed: str | None) -> str:
         model, steps, beta = values["gradient_model"], values["steps"], values["beta"]
         g, v_adagrad, v_rmsprop = _remember(histories, model, partial(_model_histories, model))
-        v = {"adagrad": v_adagrad[:steps], "rmsprop": v_rmsprop[:steps, BETA_CHOICES.index(beta)]}
+        v = {"adagrad": v_adagrad, "rmsprop": v_rmsprop[:, BETA_CHOICES.index(beta)]}
         optimizers = {
             "adagrad": adagrad(values["learning_rate"], values["eps"]),
             "rmsprop": rmsprop(values["learning_rate"], beta, values["eps"]),
         }
         rates = {name: _rates(optimizers[name], v[name])[:, 0] for name in v}
-        ratio = rates["rmsprop"][-1] / rates["adagrad"][-1]
+        ratio = rates["rmsprop"][steps - 1] / rates["adagrad"][steps - 1]
         title = _step_ratio_title(ratio, steps)
-        picture.show(g[:steps, 0] ** 2, {name: v[name][:, 0] for name in v}, rates, title)
+        picture.show(g[:, 0] ** 2, {name: v[name][:, 0] for name in v}, rates, steps, title)
         return (
-            f"Two log-scale plots against the step t = 1 to {steps} for {model} gradients: left, "
+            f"Two log-scale plots against the step t, drawn to t = {steps} of {ACCUMULATOR_STEPS}, "
+            f"for {model} gradients: left, "
             f"the accumulators V_T of AdaGrad and RMSProp (β = {beta}) beside g_t²; right, their "
             f"effective learning rates η/(√V_T + ε) for η = {values['learning_rate']:.2g}. {title}."
         )

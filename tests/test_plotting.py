@@ -76,8 +76,13 @@ def test_freeze_layout_keeps_the_positions():
 def test_figure_png_is_the_figure_in_pixels():
     fig, (ax,) = plotting.detached_figure(width=3.0, height=2.0)
     ax.plot([0, 1], [0, 1])
-    image = PIL.Image.open(io.BytesIO(plotting.figure_png(fig)))
-    assert image.format == "PNG" and image.size == (round(3 * fig.dpi), round(2 * fig.dpi))
+    fig.canvas.draw()
+    pixels = np.asarray(fig.canvas.buffer_rgba())[..., :3]
+    for level in (1, 9):
+        image = PIL.Image.open(io.BytesIO(plotting.figure_png(fig, compress_level=level)))
+        assert image.format == "PNG" and image.mode == "RGB"
+        assert image.size == (round(3 * fig.dpi), round(2 * fig.dpi))
+        np.testing.assert_array_equal(np.asarray(image), pixels)  # PIL checks every CRC
 
 
 def test_jshtml_sweep_is_offline_with_alt_text():
@@ -117,25 +122,63 @@ def test_static_layer_looks_exactly_like_a_full_draw():
         np.testing.assert_array_equal(screen, saved)
 
 
-def test_static_layer_renders_again_only_when_needed():
-    fig, (ax,) = plotting.detached_figure(width=3.0, height=2.5)
-    (line,) = ax.plot([0, 1], [0, 1])
+def test_static_layer_renders_again_only_what_changed():
+    fig, axes = plotting.detached_figure(ncols=2, width=3.0, height=2.5)
+    lines = [ax.plot([0, 1], [0, 1])[0] for ax in axes]
+    legend = fig.legend(handles=lines[:1], labels=["line"], loc="outside lower center")
     plotting.freeze_layout(fig)
     layer = plotting.StaticLayer(fig)
-    layer.add(*plotting.decorations(ax))
+    layer.add(*plotting.decorations(*axes), legend)
     fig.canvas.draw()
     drawn = []
-    original = ax.xaxis.draw
-    ax.xaxis.draw = lambda renderer: (drawn.append(1), original(renderer))
+    for artist, name in ((axes[0].xaxis, "left"), (axes[1].xaxis, "right"), (legend, "legend")):
+        original = artist.draw
+        artist.draw = lambda renderer, o=original, n=name: (drawn.append(n), o(renderer))
+
+    def draw_and_see() -> list[str]:
+        fig.canvas.draw()
+        seen = drawn.copy()
+        drawn.clear()
+        return seen
+
+    lines[0].set_ydata([1, 0])
+    assert draw_and_see() == []
+    layer.changed()
+    assert draw_and_see() == ["legend", "left", "right"]
+    first_limits = axes[1].get_ylim()
+    axes[1].set_ylim(-5, 5)  # the right panel's ticks only, on the bitmap of the rest
+    assert draw_and_see() == ["right"]
+    axes[0].set_ylim(-5, 5)  # the left panel's, and every level after it
+    assert draw_and_see() == ["left", "right"]
+    axes[0].set_ylim(first_limits)
+    axes[1].set_ylim(first_limits)  # a state shown before: its bitmap is pasted
+    assert draw_and_see() == []
+    for top in range(2, 2 + plotting.StaticLayer.KEEP):  # the oldest bitmaps are forgotten
+        axes[1].set_ylim(0, top)
+        assert draw_and_see() == ["right"]
+    axes[1].set_ylim(first_limits)
+    assert draw_and_see() == ["right"]
+
+
+def test_the_canvas_renders_only_a_changed_figure():
+    fig, (ax,) = plotting.detached_figure(width=3.0, height=2.5)
+    (line,) = ax.plot([0, 1], [0, 1])
+    rendered = []
+    original = fig.draw
+    fig.draw = lambda renderer: (rendered.append(1), original(renderer))
+    fig.canvas.draw()
+    fig.canvas.draw()
+    assert len(rendered) == 1
     line.set_ydata([1, 0])
     fig.canvas.draw()
-    assert not drawn
-    layer.version += 1
+    assert len(rendered) == 2
+    fig.savefig(io.BytesIO(), format="png", dpi=30)  # another resolution: renders of its own
+    saved = len(rendered)
+    assert saved > 2
     fig.canvas.draw()
-    assert drawn == [1]
-    ax.set_ylim(-5, 5)
-    fig.canvas.draw()
-    assert drawn == [1, 1]
+    assert len(rendered) == saved + 1
+    width, height = fig.canvas.get_width_height(physical=True)
+    assert np.asarray(fig.canvas.buffer_rgba()).shape == (height, width, 4)
 
 
 # ----------------------------------------------------------------------------- small helpers

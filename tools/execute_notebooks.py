@@ -1,8 +1,10 @@
 """Re-execute notebooks in place, each top to bottom in a fresh python3 kernel (`make notebooks`).
 
-Like `jupyter execute --inplace`, but without per-cell timestamps in the metadata, so that running
-it twice on an unchanged chapter changes nothing in git, and without saved widget state: a widget
-only does something in a running kernel, and the website shows each experiment's PNG instead.
+Like `jupyter execute --inplace`, but without per-cell timestamps in the metadata and with each run
+of consecutive prints stored as one output (the kernel splits them where it happens to flush), so
+that running it twice on an unchanged chapter changes nothing in git; and without saved widget
+state: a widget only does something in a running kernel, and the website shows each experiment's
+PNG instead.
 """
 
 from __future__ import annotations
@@ -30,8 +32,29 @@ def execute(path: Path) -> float:
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = joined_streams(cell.outputs)
     nbformat.write(notebook, path)
     return time.perf_counter() - start
+
+
+def joined_streams(outputs: list) -> list:
+    """`outputs` with each stream output merged into the one before it if that is the same stream
+    (stdout or stderr); the order of everything else is kept."""
+    joined: list = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (
+            output.output_type == "stream"
+            and previous is not None
+            and previous.output_type == "stream"
+            and previous.name == output.name
+        ):
+            previous.text += output.text
+        else:
+            joined.append(output)
+    return joined
 
 
 def main(paths: list[str]) -> None:

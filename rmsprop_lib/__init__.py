@@ -5,6 +5,7 @@ state)``; objectives have ``value`` and ``grad``; ``run`` records a whole trajec
 configuration or a batch of them.
 """
 
+from rmsprop_lib.adam import adam, amsgrad
 from rmsprop_lib.frameworks import describe, from_framework
 from rmsprop_lib.gradients import GivenGradients, given_gradients
 from rmsprop_lib.mlp import SoftmaxMLP, mlp_classifier
@@ -16,7 +17,7 @@ from rmsprop_lib.objectives import (
     saddle_surface,
     sparse_least_squares,
 )
-from rmsprop_lib.optimizers import Optimizer, adagrad, adam, amsgrad, momentum, rmsprop, sgd
+from rmsprop_lib.optimizers import Optimizer, adagrad, momentum, rmsprop, sgd
 from rmsprop_lib.runner import Trajectory, run
 
 __all__ = [

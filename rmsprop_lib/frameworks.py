@@ -32,7 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from rmsprop_lib.optimizers import Optimizer, adagrad, adam, amsgrad, momentum, rmsprop, sgd
+from rmsprop_lib.adam import adam, amsgrad
+from rmsprop_lib.optimizers import Optimizer, adagrad, momentum, rmsprop, sgd
 
 
 class _Required:

@@ -8,8 +8,9 @@ import math
 import numpy as np
 import pytest
 
+from rmsprop_lib.adam import adam, amsgrad
 from rmsprop_lib.frameworks import PRESETS, REQUIRED, describe, from_framework
-from rmsprop_lib.optimizers import Optimizer, adagrad, adam, amsgrad, momentum, rmsprop
+from rmsprop_lib.optimizers import Optimizer, adagrad, momentum, rmsprop
 
 SPEC_PRESETS = {
     ("torch", "RMSprop"),

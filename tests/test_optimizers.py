@@ -13,17 +13,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rmsprop_lib.adam import AdamState, AMSGradState, adam, amsgrad
 from rmsprop_lib.optimizers import (
     AdaGradState,
-    AdamState,
-    AMSGradState,
     MomentumState,
     Optimizer,
     RMSPropState,
     SGDState,
     adagrad,
-    adam,
-    amsgrad,
     momentum,
     rmsprop,
     sgd,

@@ -22,6 +22,8 @@ from matplotlib.figure import Figure
 
 import rmsprop_lib as rl
 from rmsprop_lib import plotting, widgets
+from rmsprop_lib.widgets import accumulators, figures, sensitivity, trajectories
+from rmsprop_lib.widgets.experiment import remember, side_by_side, store
 
 FACTORIES = {
     "trajectory_explorer": widgets.trajectory_explorer,
@@ -69,7 +71,7 @@ def extremes(control: ipywidgets.ValueWidget) -> tuple:
 def image_of(experiment) -> bytes:
     """A PNG of the figure rendered now (the canvas would otherwise reuse its last render)."""
     experiment.figure.stale = True
-    return plotting.figure_png(experiment.figure)
+    return figures.figure_png(experiment.figure)
 
 
 def visible_notes(figure: Figure) -> list[str]:
@@ -210,22 +212,22 @@ def test_heatmap_scores_mark_diverged_runs():
     rates = np.array([[1.0], [5.0]])  # the second is beyond 2 / (largest curvature 1)
     record = rl.run(rl.sgd(rates), rl.elongated_quadratic(), np.ones((2, 2)), 50)
     values = {"steps": 50, "metric": "loss", "tolerance": 1e-3}
-    scores, diverged = widgets._scores(record, 0.0, values)
+    scores, diverged = sensitivity._scores(record, 0.0, values)
     assert diverged.tolist() == [False, True] and np.isnan(scores[1]) and np.isfinite(scores[0])
     values["metric"] = "steps"
-    scores, _ = widgets._scores(record, 0.0, values)
+    scores, _ = sensitivity._scores(record, 0.0, values)
     expected = record.steps_to_tolerance(1e-3 * float(record.loss[0, 0]))[0]
     assert expected > 0 and round(10 ** scores[0]) == expected
     assert np.isnan(scores[1])
 
 
 def test_heatmap_notes_count_diverged_runs():
-    record = widgets._grid_run("saddle", 1e-8)
+    record = sensitivity._grid_run("saddle", 1e-8)
     diverged_at, loss = record.diverged_at.copy(), record.loss.copy()
     for row, step in ((0, 5), (1, 7), (2, 9)):  # three RMSProp runs, as if they had diverged
         diverged_at[row], loss[step:, row] = step, np.nan
     fake = dataclasses.replace(record, diverged_at=diverged_at, loss=loss)
-    with mock.patch.object(widgets, "_grid_run", return_value=fake):
+    with mock.patch.object(sensitivity, "_grid_run", return_value=fake):
         made = widgets.sensitivity_heatmap(objective="saddle")
     runs = len(widgets.BETAS) * len(widgets.LEARNING_RATES)
     assert f"3 of {runs} runs diverged (grey), the first at step 5" in visible_notes(made.figure)
@@ -258,7 +260,7 @@ def test_trajectories_are_the_library_runs_for_every_batched_input():
 def test_a_slider_move_reuses_the_batch_and_never_recomputes_contours():
     made = widgets.trajectory_explorer(objective="rosenbrock")
     with (
-        mock.patch.object(widgets, "run", wraps=widgets.run) as runs,
+        mock.patch.object(trajectories, "run", wraps=trajectories.run) as runs,
         mock.patch.object(plotting, "contour", wraps=plotting.contour) as contours,
     ):
         for value in 10.0 ** np.arange(-2.0, -0.65, 0.1):  # the values the front-end sends
@@ -317,7 +319,7 @@ def test_ewa_weights_sum_to_one_minus_beta_to_the_t(beta, steps):
 
 
 def test_the_heatmap_is_one_batched_run_and_its_controls_only_read_it():
-    with mock.patch.object(widgets, "run", wraps=widgets.run) as runs:
+    with mock.patch.object(sensitivity, "run", wraps=sensitivity.run) as runs:
         made = widgets.sensitivity_heatmap()
         assert runs.call_count == 1
         (_, _, w0, _), _ = runs.call_args
@@ -332,7 +334,7 @@ def test_the_heatmap_is_one_batched_run_and_its_controls_only_read_it():
 
 
 def test_heatmap_rows_equal_single_runs():
-    record = widgets._grid_run("quadratic", 1e-8)
+    record = sensitivity._grid_run("quadratic", 1e-8)
     row = 5 * len(widgets.LEARNING_RATES) + 7  # β index 5, η index 7
     single = rl.run(
         rl.rmsprop(widgets.LEARNING_RATES[7], widgets.BETAS[5], 1e-8),
@@ -424,7 +426,7 @@ def test_bad_choices_are_rejected(factory, arguments, message):
 
 def test_side_by_side_rows_match_each_optimizer_alone():
     optimizers = [rl.sgd(0.1), rl.adagrad(0.5, 1e-8), rl.rmsprop(0.05, 0.9, 1e-8)]
-    together = widgets._side_by_side(optimizers, [1, 2, 1])
+    together = side_by_side(optimizers, [1, 2, 1])
     w0 = np.array([[1.0, 2.0], [0.5, -1.0], [2.0, 2.0], [-1.0, 0.5]])
     record = rl.run(together, rl.rosenbrock(), w0, 20)
     for rows, optimizer in zip(([0], [1, 2], [3]), optimizers, strict=True):
@@ -452,16 +454,16 @@ def test_close_closes_every_widget():
     ],
 )
 def test_the_accumulator_title_states_the_ratio(ratio, finding):
-    assert widgets._step_ratio_title(ratio, 7) == f"By step 7 {finding}"
+    assert accumulators._step_ratio_title(ratio, 7) == f"By step 7 {finding}"
 
 
 def test_best_cells_and_the_cache():
-    assert widgets._best_cell(np.full((2, 3), np.nan), "loss") is None
-    never = np.full((1, 3), widgets._NOT_REACHED)
-    assert widgets._best_cell(never, "steps") is None
-    assert widgets._best_cell(never, "loss") == (0, 0)
+    assert sensitivity._best_cell(np.full((2, 3), np.nan), "loss") is None
+    never = np.full((1, 3), sensitivity._NOT_REACHED)
+    assert sensitivity._best_cell(never, "steps") is None
+    assert sensitivity._best_cell(never, "loss") == (0, 0)
     cache: dict = {}
     for key in range(5):
-        widgets._store(cache, key, key, limit=3)
+        store(cache, key, key, limit=3)
     assert list(cache) == [2, 3, 4]
-    assert widgets._remember(cache, 3, lambda: pytest.fail("recomputed")) == 3
+    assert remember(cache, 3, lambda: pytest.fail("recomputed")) == 3

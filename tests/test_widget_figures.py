@@ -63,6 +63,7 @@ def test_figure_png_is_the_figure_in_pixels():
 def test_jshtml_sweep_is_offline_with_alt_text():
     fig, (ax,) = figures.detached_figure(width=2.0, height=1.5)
     (line,) = ax.plot([], [])
+    figures.freeze_layout(fig)  # as in an experiment: the same positions on every draw
     shown = []
 
     def show(frame):
@@ -75,6 +76,11 @@ def test_jshtml_sweep_is_offline_with_alt_text():
     assert "font-awesome" not in page and "https://" not in page
     assert re.search(r'<img alt="a &quot;quoted&quot; line growing" id="_anim_img', page)
     assert 'class="anim-slider" aria-label="Animation frame"' in page
+    again = experiment.jshtml_sweep(fig, show, [1, 2, 3], alt_text='a "quoted" line growing')
+    other = experiment.jshtml_sweep(fig, show, [3, 2, 1], alt_text='a "quoted" line growing')
+    player_id = re.compile(r'id="_anim_img([0-9a-f]{32})"')
+    assert again == page  # the same animation, the same page: no random id
+    assert player_id.search(other).group(1) != player_id.search(page).group(1)
 
 
 def test_static_layer_looks_exactly_like_a_full_draw():

@@ -2,9 +2,11 @@
 
 Like `jupyter execute --inplace`, but without per-cell timestamps in the metadata and with each run
 of consecutive prints stored as one output (the kernel splits them where it happens to flush), so
-that running it twice on an unchanged chapter changes nothing in git; and without saved widget
-state: a widget only does something in a running kernel, and the website shows each experiment's
-PNG instead.
+that running it twice on an unchanged chapter changes nothing in git. Widgets are not stored: no
+widget state, and no widget view in an experiment's output, only its PNG and text. A widget only
+works in a running kernel; a stored view without one shows "Error displaying widget: model not
+found" in JupyterLab (and a new random model id on every run), while the PNG shows the figure
+until the reader runs the cell. The website shows that PNG too.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def execute(path: Path) -> float:
@@ -35,6 +39,8 @@ def execute(path: Path) -> float:
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs = joined_streams(cell.outputs)
+            for output in cell.outputs:
+                output.get("data", {}).pop(WIDGET_VIEW, None)
     nbformat.write(notebook, path)
     return time.perf_counter() - start
 

@@ -9,6 +9,7 @@ current view described).
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import math
 import re
@@ -250,8 +251,10 @@ def jshtml_sweep(
     `show_frame(frame)` updates the figure in place. The frames are PNGs at a low `dpi`, embedded
     in the page; the Font Awesome stylesheet that matplotlib links from a CDN is removed (a page
     must load nothing from the internet), `alt_text` is put on the image and the frame slider gets
-    an accessible name. The figure is not
-    a pyplot figure, so no static copy of it is shown after the cell.
+    an accessible name. The random id that names the player's elements is replaced by a hash of
+    its content, so the same animation gives the same page on every run (a stored notebook does
+    not change when run again). The figure is not a pyplot figure, so no static copy of it is
+    shown after the cell.
     """
     writer = HTMLWriter(fps=fps, embed_frames=True, default_mode="once")
     with tempfile.TemporaryDirectory() as folder:
@@ -265,4 +268,7 @@ def jshtml_sweep(
     # matplotlib labels its buttons but not its frame slider; screen readers need a name for it.
     labelled = 'class="anim-slider" aria-label="Animation frame"'
     page = page.replace('class="anim-slider"', labelled, 1)
-    return page.replace("<img id=", f'<img alt="{html.escape(alt_text)}" id=', 1)
+    page = page.replace("<img id=", f'<img alt="{html.escape(alt_text)}" id=', 1)
+    random_id = re.search(r'id="_anim_img([0-9a-f]+)"', page).group(1)
+    content = page.replace(random_id, "")
+    return page.replace(random_id, hashlib.sha256(content.encode()).hexdigest()[:32])

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,7 +43,7 @@ class GivenGradients:
         return np.sum(np.asarray(w, dtype=np.float64) * self._at(t), axis=-1)
 
 
-def given_gradients(gradients) -> GivenGradients:
+def given_gradients(gradients: ArrayLike) -> GivenGradients:
     """An objective that replays ``gradients`` (shape ``(steps, ...)``, finite real numbers)."""
     if np.asarray(gradients).dtype.kind not in "iuf":
         raise TypeError(f"gradients must be an array of real numbers, got {gradients!r}")

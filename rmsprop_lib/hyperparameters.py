@@ -62,7 +62,9 @@ def check_learning_rate(value: Any) -> float | np.ndarray | Schedule:
     return value if callable(value) else check_number("learning_rate", value, POSITIVE)
 
 
-def learning_rate_at(learning_rate, t: int, shape: tuple[int, ...]) -> float | np.ndarray:
+def learning_rate_at(
+    learning_rate: float | np.ndarray | Schedule, t: int, shape: tuple[int, ...]
+) -> float | np.ndarray:
     """eta_t: the learning rate itself, or the schedule's checked output for step t."""
     if not callable(learning_rate):
         return learning_rate

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from rmsprop_lib.objectives import _integer, _read_only, _real
 
@@ -149,7 +150,12 @@ def _data(X, y) -> tuple[np.ndarray, np.ndarray]:
 
 
 def mlp_classifier(
-    X, y, hidden: int = 16, seed: int = 0, l2: float = 0.0, batch_size: int | None = None
+    X: ArrayLike,
+    y: ArrayLike,
+    hidden: int = 16,
+    seed: int = 0,
+    l2: float = 0.0,
+    batch_size: int | None = None,
 ) -> SoftmaxMLP:
     """A tanh MLP with softmax cross-entropy on features X (n, n_features) and labels y (n,).
 

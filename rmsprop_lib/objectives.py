@@ -12,6 +12,7 @@ import numbers
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 def _real(name: str, value: object, *, above=None, at_least=None, at_most=None) -> float:
@@ -203,7 +204,11 @@ class SparseLeastSquares:
 
 
 def sparse_least_squares(
-    frequencies, n_samples: int = 1000, seed: int = 0, noise: float = 0.0, w_true=None
+    frequencies: ArrayLike,
+    n_samples: int = 1000,
+    seed: int = 0,
+    noise: float = 0.0,
+    w_true: ArrayLike | None = None,
 ) -> SparseLeastSquares:
     """Seeded disjoint binary features with the given frequencies, y = X w_true + noise N(0, 1).
 

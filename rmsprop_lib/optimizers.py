@@ -70,7 +70,11 @@ class RMSPropState(NamedTuple):
     b: np.ndarray  # momentum buffer (zeros when momentum == 0)
 
 
-def make_optimizer(name: str, hyperparams: dict[str, Any], init, step, rate) -> Optimizer:
+def make_optimizer(
+    name: str, hyperparams: dict[str, Any], init: Callable, step: Callable, rate: Callable
+) -> Optimizer:
+    """The Optimizer whose functions ``init(hp, params)``, ``step(hp, params, grads, state)`` and
+    ``rate(hp, state)`` receive the hyperparameters ``hp`` (read-only) as first argument."""
     frozen = MappingProxyType(hyperparams)
     return Optimizer(
         name, partial(init, frozen), partial(step, frozen), partial(rate, frozen), frozen
@@ -102,12 +106,17 @@ def _all_positive(value: float | np.ndarray) -> bool:
     return value != 0.0 if isinstance(value, float) else bool(value.all())
 
 
-def with_weight_decay(g: np.ndarray, w: np.ndarray, weight_decay) -> np.ndarray:
+def with_weight_decay(g: np.ndarray, w: np.ndarray, weight_decay: float | np.ndarray) -> np.ndarray:
     """Coupled (L2, PyTorch) weight decay: g <- g + weight_decay w."""
     return g + weight_decay * w if _nonzero(weight_decay) else g
 
 
-def moving_average(average: np.ndarray, sample: np.ndarray, beta, spare=None) -> np.ndarray:
+def moving_average(
+    average: np.ndarray,
+    sample: np.ndarray,
+    beta: float | np.ndarray,
+    spare: np.ndarray | None = None,
+) -> np.ndarray:
     """beta average + (1 - beta) sample, computed in ``sample`` (a temporary: overwritten).
     ``spare``, an optional array shaped like the result, holds beta average on the way."""
     sample *= 1.0 - beta
@@ -115,7 +124,12 @@ def moving_average(average: np.ndarray, sample: np.ndarray, beta, spare=None) ->
     return sample
 
 
-def denominator(second_moment: np.ndarray, eps, eps_in_sqrt: bool, out=None) -> np.ndarray:
+def denominator(
+    second_moment: np.ndarray,
+    eps: float | np.ndarray,
+    eps_in_sqrt: bool,
+    out: np.ndarray | None = None,
+) -> np.ndarray:
     """d = sqrt(V) + eps, or sqrt(V + eps) when ``eps_in_sqrt``; a new array, or ``out``."""
     if eps_in_sqrt:
         d = np.add(second_moment, eps, out=out)
@@ -125,7 +139,9 @@ def denominator(second_moment: np.ndarray, eps, eps_in_sqrt: bool, out=None) -> 
     return d
 
 
-def scaled_step(eta: float | np.ndarray, numerator: np.ndarray, d: np.ndarray, eps) -> np.ndarray:
+def scaled_step(
+    eta: float | np.ndarray, numerator: np.ndarray, d: np.ndarray, eps: float | np.ndarray
+) -> np.ndarray:
     """u = eta numerator / d (a new array); 0 where numerator == 0, so 0/0 is 0, not NaN."""
     u = np.multiply(numerator, eta)
     zero = u == 0 if not _all_positive(eps) else None  # d > 0 everywhere when eps > 0
@@ -135,7 +151,12 @@ def scaled_step(eta: float | np.ndarray, numerator: np.ndarray, d: np.ndarray, e
     return u
 
 
-def apply_update(w: np.ndarray, u: np.ndarray, decoupled_weight_decay, eta) -> np.ndarray:
+def apply_update(
+    w: np.ndarray,
+    u: np.ndarray,
+    decoupled_weight_decay: float | np.ndarray,
+    eta: float | np.ndarray,
+) -> np.ndarray:
     """w - u, or (decoupled, Keras 3) w - w wd eta_t - u using the old w; overwrites ``u``."""
     if not _nonzero(decoupled_weight_decay):
         return np.subtract(w, u, out=u)

@@ -17,6 +17,8 @@ from matplotlib.contour import QuadContourSet
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from rmsprop_lib.runner import Objective
+
 #: The book-wide colour of each optimizer (Okabe-Ito).
 COLORS: dict[str, str] = {
     "gd": "#000000",
@@ -75,7 +77,7 @@ def new_figure(
 
 def contour(
     ax: Axes,
-    objective,
+    objective: Objective,
     xlim: tuple[float, float],
     ylim: tuple[float, float],
     levels: int | Sequence[float] = 12,

@@ -15,10 +15,25 @@ rows continue unchanged and no floating-point warning is emitted.
 
 import numbers
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+from rmsprop_lib.optimizers import Optimizer
 
 DIVERGENCE_BOUND = 1e12
+
+
+class Objective(Protocol):
+    """What ``run`` needs of an objective (every one in ``rmsprop_lib.objectives`` has it); an
+    objective may also have ``project(w)``, applied after each step."""
+
+    def grad(self, w: np.ndarray, t: int) -> np.ndarray:
+        """The gradient g_t at ``w``, shape (d,) or (B, d), for step t."""
+
+    def value(self, w: np.ndarray, t: int) -> np.ndarray:
+        """The loss at ``w``, one value per row, when step t is taken."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,7 +81,9 @@ class Trajectory:
         return np.where(reached.any(axis=0), first, -1)
 
 
-def run(optimizer, objective, w0, steps: int, *, record_every: int = 1) -> Trajectory:
+def run(
+    optimizer: Optimizer, objective: Objective, w0: ArrayLike, steps: int, *, record_every: int = 1
+) -> Trajectory:
     """Take ``steps`` steps of ``optimizer`` on ``objective`` from ``w0``, (d,) or (B, d).
 
     Batched runs are one array computation per step: give the optimizer array hyperparameters

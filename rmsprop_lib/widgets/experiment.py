@@ -1,4 +1,5 @@
-"""What every experiment shares: the Experiment object, its controls, and batched runs.
+"""What every experiment shares: the Experiment object, its controls, batched runs of several
+optimizers side by side, and the offline animation player behind ``Experiment.animate``.
 
 An :class:`Experiment` holds ``controls`` (name -> ipywidgets value widget; setting ``.value``
 redraws at once), ``figure`` (one Matplotlib figure, same Figure and Axes for its whole life,
@@ -140,14 +141,18 @@ BETA_CHOICES = (0.0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999)
 _LOOK = {"style": {"description_width": "initial"}, "layout": {"width": "100%"}}
 
 
-def log_slider(value: float, low: float, high: float, step: float, description: str):
+def log_slider(
+    value: float, low: float, high: float, step: float, description: str
+) -> ipywidgets.FloatLogSlider:
     exponents = {"min": math.log10(low), "max": math.log10(high), "step": step}
     return ipywidgets.FloatLogSlider(
         value, base=10.0, **exponents, description=description, readout_format=".2g", **_LOOK
     )
 
 
-def slider(value: float, low: float, high: float, step: float, description: str):
+def slider(
+    value: float, low: float, high: float, step: float, description: str
+) -> ipywidgets.FloatSlider:
     return ipywidgets.FloatSlider(
         value, min=low, max=high, step=step, description=description, **_LOOK
     )
@@ -157,7 +162,9 @@ def int_slider(value: int, low: int, high: int, description: str) -> ipywidgets.
     return ipywidgets.IntSlider(value, min=low, max=high, description=description, **_LOOK)
 
 
-def choice(value: Any, options: dict[str, Any], description: str, as_slider: bool = False):
+def choice(
+    value: Any, options: dict[str, Any], description: str, as_slider: bool = False
+) -> ipywidgets.Dropdown | ipywidgets.SelectionSlider:
     """A dropdown (or selection slider) of ``options``, label -> value; ValueError for a value
     that is not one of them."""
     if value not in options.values():
@@ -166,7 +173,9 @@ def choice(value: Any, options: dict[str, Any], description: str, as_slider: boo
     return kind(value=value, options=list(options.items()), description=description, **_LOOK)
 
 
-def beta_slider(value: float, choices: Sequence[float], description: str):
+def beta_slider(
+    value: float, choices: Sequence[float], description: str
+) -> ipywidgets.SelectionSlider:
     return choice(value, {f"{beta:g}": beta for beta in choices}, description, as_slider=True)
 
 

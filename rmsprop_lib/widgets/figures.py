@@ -1,9 +1,9 @@
 """The machinery of the experiments' figures: drawn once, then updated in place on every move.
 
 Figures that live outside pyplot, on a canvas that renders only when they changed; a fast PNG of a
-figure; an offline HTML animation; a bitmap cache of the parts of a figure that do not move
-(`StaticLayer`); artists created once and then updated in place; and axis limits that move only
-when they must, because every move of them draws ticks again.
+figure; a bitmap cache of the parts of a figure that do not move (`StaticLayer`); artists created
+once and then updated in place; and axis limits that move only when they must, because every move
+of them draws ticks again.
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ class CanvasRenderingOnChange(FigureCanvasAgg):
 
     A widget's figure is rendered once per slider move, for the PNG the widget shows; a second
     `draw` of the unchanged figure (by a notebook, a test or a benchmark) then costs nothing.
-    "Changed" is Matplotlib's own `Figure.stale` flag, which every artist setter raises, or a new
-    size or resolution. Saving (`savefig`) always renders.
+    "Changed" is Matplotlib's own `Figure.stale` flag, which the setters of every artist that is
+    not animated raise (a `StaticLayer` raises it for its animated ones), or a new size or
+    resolution. Saving (`savefig`) always renders.
     """
 
     def __init__(self, figure: Figure) -> None:

@@ -142,7 +142,10 @@ class _QuadraticRows:
         return 0.5 * (self.a * x * x + self.c * y * y) + self.b * x * y
 
 
-def make_objective(key: str, condition_number: float = 10.0, rotation_degrees: float = 0.0):
+def make_objective(
+    key: str, condition_number: float = 10.0, rotation_degrees: float = 0.0
+) -> objectives.ElongatedQuadratic | objectives.Rosenbrock | objectives.SaddleSurface:
+    """The objective of ``VIEWS`` key ``key``; only the quadratic has a shape to set."""
     if key == "rosenbrock":
         return objectives.rosenbrock()
     if key == "saddle":

@@ -23,11 +23,10 @@ from rmsprop_lib.hyperparameters import (
     learning_rate_at,
     params_and_grads,
 )
-from rmsprop_lib.optimizers import (
-    Optimizer,
+from rmsprop_lib.optimizers import Optimizer, make_optimizer
+from rmsprop_lib.updates import (
     apply_update,
     denominator,
-    make_optimizer,
     moving_average,
     power,
     scaled_step,

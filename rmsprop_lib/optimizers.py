@@ -1,7 +1,8 @@
 """Optimizers as pure functions: ``opt.init(params) -> state``, ``opt.step(params, grads, state)``.
 
 SGD, momentum, AdaGrad and RMSProp are here; Adam and AMSGrad in ``rmsprop_lib.adam``, the checks
-of their hyperparameters in ``rmsprop_lib.hyperparameters``.
+of their hyperparameters in ``rmsprop_lib.hyperparameters``, the arithmetic their updates share in
+``rmsprop_lib.updates``.
 
 Notation of the book: ``g_t`` is the gradient of step ``t`` (1-based), ``V_T`` the accumulator of
 squared gradients, ``beta`` its decay, ``eta`` (``eta_t`` under a schedule) the learning rate and
@@ -35,6 +36,16 @@ from rmsprop_lib.hyperparameters import (
     checked_shape,
     learning_rate_at,
     params_and_grads,
+)
+from rmsprop_lib.updates import (
+    all_positive,
+    any_nonzero,
+    apply_update,
+    denominator,
+    moving_average,
+    power,
+    scaled_step,
+    with_weight_decay,
 )
 
 
@@ -79,92 +90,6 @@ def make_optimizer(
     return Optimizer(
         name, partial(init, frozen), partial(step, frozen), partial(rate, frozen), frozen
     )
-
-
-# ------------------------------------------------------------------------- shared arithmetic
-
-
-def power(base: float | np.ndarray, exponent: int) -> float | np.ndarray:
-    """``base ** exponent`` by repeated squaring: plain multiplications give the same bits for a
-    scalar and for an array row (``np.power`` may take different SIMD paths for the two)."""
-    result, factor = 1.0, base
-    while exponent:
-        if exponent & 1:
-            result = result * factor
-        factor = factor * factor
-        exponent >>= 1
-    return result
-
-
-def _nonzero(value: float | np.ndarray) -> bool:
-    """Whether a validated hyperparameter has a non-zero entry (cheaper than np.any on a float)."""
-    return value != 0.0 if isinstance(value, float) else bool(value.any())
-
-
-def _all_positive(value: float | np.ndarray) -> bool:
-    """Whether a validated non-negative hyperparameter has no zero entry."""
-    return value != 0.0 if isinstance(value, float) else bool(value.all())
-
-
-def with_weight_decay(g: np.ndarray, w: np.ndarray, weight_decay: float | np.ndarray) -> np.ndarray:
-    """Coupled (L2, PyTorch) weight decay: g <- g + weight_decay w."""
-    return g + weight_decay * w if _nonzero(weight_decay) else g
-
-
-def moving_average(
-    average: np.ndarray,
-    sample: np.ndarray,
-    beta: float | np.ndarray,
-    spare: np.ndarray | None = None,
-) -> np.ndarray:
-    """beta average + (1 - beta) sample, computed in ``sample`` (a temporary: overwritten).
-    ``spare``, an optional array shaped like the result, holds beta average on the way."""
-    sample *= 1.0 - beta
-    sample += np.multiply(average, beta, out=spare)
-    return sample
-
-
-def denominator(
-    second_moment: np.ndarray,
-    eps: float | np.ndarray,
-    eps_in_sqrt: bool,
-    out: np.ndarray | None = None,
-) -> np.ndarray:
-    """d = sqrt(V) + eps, or sqrt(V + eps) when ``eps_in_sqrt``; a new array, or ``out``."""
-    if eps_in_sqrt:
-        d = np.add(second_moment, eps, out=out)
-        return np.sqrt(d, out=d)
-    d = np.sqrt(second_moment, out=out)
-    d += eps
-    return d
-
-
-def scaled_step(
-    eta: float | np.ndarray, numerator: np.ndarray, d: np.ndarray, eps: float | np.ndarray
-) -> np.ndarray:
-    """u = eta numerator / d (a new array); 0 where numerator == 0, so 0/0 is 0, not NaN."""
-    u = np.multiply(numerator, eta)
-    zero = u == 0 if not _all_positive(eps) else None  # d > 0 everywhere when eps > 0
-    u /= d
-    if zero is not None:
-        u[zero] = 0.0
-    return u
-
-
-def apply_update(
-    w: np.ndarray,
-    u: np.ndarray,
-    decoupled_weight_decay: float | np.ndarray,
-    eta: float | np.ndarray,
-) -> np.ndarray:
-    """w - u, or (decoupled, Keras 3) w - w wd eta_t - u using the old w; overwrites ``u``."""
-    if not _nonzero(decoupled_weight_decay):
-        return np.subtract(w, u, out=u)
-    decayed = np.multiply(w, decoupled_weight_decay)
-    decayed *= eta
-    np.subtract(w, decayed, out=decayed)
-    decayed -= u
-    return decayed
 
 
 # ------------------------------------------------------------------------- SGD and momentum
@@ -275,7 +200,7 @@ def _adagrad_init(hp: Mapping[str, Any], params: ArrayLike) -> AdaGradState:
 
 def _adagrad_learning_rate(hp: Mapping[str, Any], t: int, shape) -> float | np.ndarray:
     eta = learning_rate_at(hp["learning_rate"], t, shape)
-    return eta / (1.0 + (t - 1) * hp["lr_decay"]) if _nonzero(hp["lr_decay"]) else eta
+    return eta / (1.0 + (t - 1) * hp["lr_decay"]) if any_nonzero(hp["lr_decay"]) else eta
 
 
 def _adagrad_step(hp, params, grads, state: AdaGradState) -> tuple[np.ndarray, AdaGradState]:
@@ -384,7 +309,7 @@ def _rmsprop_denominator(hp, v: np.ndarray, m: np.ndarray, t: int, out: np.ndarr
 def _rmsprop_momentum(hp, b: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(new buffer, update to subtract); the update is a temporary the caller may overwrite."""
     momentum = hp["momentum"]
-    if not _nonzero(momentum):
+    if not any_nonzero(momentum):
         return b, u
     b = np.multiply(b, momentum)
     b += u
@@ -392,7 +317,7 @@ def _rmsprop_momentum(hp, b: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.
         u += momentum * b
     else:
         np.copyto(u, b)
-    if not _all_positive(momentum):  # batch rows with momentum 0 keep b = 0, as their single runs
+    if not all_positive(momentum):  # batch rows with momentum 0 keep b = 0, as their single runs
         np.copyto(b, 0.0, where=np.equal(momentum, 0.0))
     return b, u
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+from rmsprop_lib.widgets import WIDGET_VIEW
 
 
 def execute(path: Path) -> float:

@@ -5,6 +5,7 @@ state)``; objectives have ``value`` and ``grad``; ``run`` records a whole trajec
 configuration or a batch of them.
 """
 
+from rmsprop_lib import report
 from rmsprop_lib.adam import adam, amsgrad
 from rmsprop_lib.frameworks import describe, from_framework
 from rmsprop_lib.gradients import GivenGradients, given_gradients
@@ -36,6 +37,7 @@ __all__ = [
     "mlp_classifier",
     "momentum",
     "online_linear",
+    "report",
     "rmsprop",
     "rosenbrock",
     "run",

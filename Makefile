@@ -1,4 +1,5 @@
-# The two commands of the README: `make book` and `make test`. Both create .venv and install on first use.
+# The commands of the README: `make book`, `make pdf` and `make test`. Each creates .venv and installs on
+# first use.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -11,7 +12,7 @@ export OMP_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: book test lint notebooks serve bench clean
+.PHONY: book pdf test lint notebooks serve bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,12 +24,20 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
+## Print the whole course to one PDF, _build/pdf/rmsprop-course.pdf, from the single-page build in
+## _build/singlehtml (the site in _build/html is not touched). Needs Debian's chromium and poppler-utils.
+pdf: $(STAMP)
+	$(BIN)/jupyter-book build . --builder singlehtml -W -n --keep-going
+	$(BIN)/python tools/print_pdf.py _build/singlehtml/intro.html _build/pdf/rmsprop-course.pdf
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## Lint, build the site, then run every unit, site and notebook test (strict nbval).
+## Lint, build the site and the PDF, then run every unit, site, PDF and notebook test (strict nbval).
+## Outside CI, without Chromium, the PDF is not built and its test skips.
 test: lint book
+	if [ -n "$$CI" ] || command -v chromium >/dev/null; then $(MAKE) pdf; fi
 	$(BIN)/pytest -v --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg \
 		--cov=rmsprop_lib --cov-report=term-missing tests chapters appendix
 

@@ -119,7 +119,9 @@ def test_the_contents_link_to_the_chapters_and_give_their_pages() -> None:
 def test_every_figure_is_printed() -> None:
     listing = run("pdfimages", "-list", str(PDF)).splitlines()[2:]
     images = [row for row in listing if row.split()[2] == "image"]
-    assert len(images) >= 30, f"only {len(images)} images in the PDF"
+    single_page = ROOT / "_build" / "singlehtml" / "intro.html"
+    figures = single_page.read_text(encoding="utf-8").count("<img ")  # the page that was printed
+    assert len(images) >= max(30, figures), f"{len(images)} images in the PDF, {figures} figures"
 
 
 def prose() -> list[str]:
@@ -146,7 +148,8 @@ def test_no_raw_tex_is_left() -> None:
 
 
 def test_no_page_is_empty() -> None:
-    footer = re.compile(r"RMSProp: fixing AdaGrad's vanishing step \d+ / \d+$")
+    # pdftotext may put the footer (course title, "page / pages") anywhere in a page's text.
+    footer = re.compile(rf"{re.escape(title(toc_pages()[0]))}|\b\d+ / \d+\b")
     with_images = {
         int(row.split()[0]) for row in run("pdfimages", "-list", str(PDF)).splitlines()[2:]
     }

@@ -116,6 +116,15 @@ def test_the_contents_link_to_the_chapters_and_give_their_pages() -> None:
         )
 
 
+def test_citations_link_to_the_bibliography() -> None:
+    bibliography = next(number for number, name in bookmarks() if name == "Bibliography")
+    links = re.findall(r'<a href="[^"#]*#(\d+)">(.*?)</a>', xml())
+    citations = [(int(page), text) for page, text in links if re.search(r"\b(19|20)\d\d\b", text)]
+    assert len(citations) >= 50, f"only {len(citations)} citations link anywhere"
+    wrong = [(page, text) for page, text in citations if page < bibliography]
+    assert not wrong, f"citations that link before the bibliography (page, text): {wrong[:5]}"
+
+
 def test_every_figure_is_printed() -> None:
     listing = run("pdfimages", "-list", str(PDF)).splitlines()[2:]
     images = [row for row in listing if row.split()[2] == "image"]

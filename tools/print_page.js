@@ -15,6 +15,13 @@ async (parts) => {
   document.querySelectorAll(".toggle-hidden").forEach((e) => e.classList.remove("toggle-hidden"));
   document.querySelectorAll("details").forEach((details) => (details.open = true));
 
+  // On the single page the ids of the bibliography's entries ("id6") are also ids of citations in
+  // the chapters, and a link goes to the first element with its id: each entry gets its own id.
+  for (const link of document.querySelectorAll(".bibtex-citation a[href*='#']")) {
+    link.href = `#bib-${new URL(link.href).hash.slice(1)}`;
+  }
+  document.querySelectorAll("div.citation[id]").forEach((entry) => (entry.id = `bib-${entry.id}`));
+
   // Chromium names each bookmark of the PDF after its heading's text, and a formula has none
   // (MathJax draws its symbols with CSS): each formula in a heading gets an invisible copy in text.
   for (const formula of document.querySelectorAll(":is(h1, h2, h3, h4) mjx-container")) {

@@ -156,6 +156,18 @@ def test_no_raw_tex_is_left() -> None:
     assert not leftovers, f"raw TeX on (page, text): {leftovers[:10]}"
 
 
+def test_no_control_of_the_website_is_printed() -> None:
+    # Labels of the folded cells, the toggles and the animation player, which paper cannot use.
+    labels = ["Show code cell", "Hide code cell", "Click to show", "Once Loop Reflect"]
+    printed = [
+        (number, label)
+        for number, text in enumerate(pages(), 1)
+        for label in labels
+        if label in text
+    ]
+    assert not printed, f"controls on (page, label): {printed}"
+
+
 def test_no_page_is_empty() -> None:
     # pdftotext may put the footer (course title, "page / pages") anywhere in a page's text.
     footer = re.compile(rf"{re.escape(title(toc_pages()[0]))}|\b\d+ / \d+\b")

@@ -156,6 +156,28 @@ def test_no_raw_tex_is_left() -> None:
     assert not leftovers, f"raw TeX on (page, text): {leftovers[:10]}"
 
 
+def test_nothing_is_cut_at_the_right_margin() -> None:
+    # A code line, formula or table that does not fit is cut where the page's text ends (the right
+    # margin of tools/print_pdf.py, 18 mm); pdftotext gives each word's box, and a cut word ends
+    # just past that edge. The footer, in the bottom margin (20 mm), is left out.
+    points_per_mm = 72 / 25.4
+    cut = []
+    for number, page in enumerate(run("pdftotext", "-bbox", str(PDF), "-").split("<page ")[1:], 1):
+        width, height = (
+            float(size) for size in re.findall(r'(?:width|height)="([\d.]+)"', page)[:2]
+        )
+        words = re.findall(
+            r'<word xMin="[^"]+" yMin="[^"]+" xMax="([^"]+)" yMax="([^"]+)">(.*?)<', page
+        )
+        cut += [
+            (number, word)
+            for right, bottom, word in words
+            if float(right) > width - 18 * points_per_mm + 1
+            and float(bottom) < height - 20 * points_per_mm
+        ]
+    assert not cut, f"words cut at the right margin (page, word): {cut[:10]}"
+
+
 def test_no_control_of_the_website_is_printed() -> None:
     # Labels of the folded cells, the toggles and the animation player, which paper cannot use.
     labels = ["Show code cell", "Hide code cell", "Click to show", "Once Loop Reflect"]

@@ -1,4 +1,5 @@
-# The two commands of the README: `make book` and `make test`. Both create .venv and install on first use.
+# The commands of the README: `make book`, `make pdf` and `make test`. Each creates .venv and installs on
+# first use.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -11,7 +12,7 @@ export OMP_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: book test lint notebooks serve bench clean
+.PHONY: book pdf test lint notebooks serve bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +24,12 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
+## Print the whole course to one PDF, _build/pdf/rmsprop-course.pdf, from the single-page build in
+## _build/singlehtml (the site in _build/html is not touched). Needs Debian's chromium and poppler-utils.
+pdf: $(STAMP)
+	$(BIN)/jupyter-book build . --builder singlehtml -W -n --keep-going
+	$(BIN)/python tools/print_pdf.py _build/singlehtml/intro.html _build/pdf/rmsprop-course.pdf
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -30,9 +37,11 @@ lint: $(STAMP)
 NBVAL := -p no:cacheprovider -n 2 --dist loadfile --nbval --nbval-current-env \
 	--nbval-sanitize-with nbval_sanitize.cfg
 
-## Lint, build the site, run every unit, site and notebook test (strict nbval), then the notebooks
-## again under other SIMD levels and BLAS kernels (tools/check_portability.py).
+## Lint, build the site and the PDF, run every unit, site, PDF and notebook test (strict nbval), then
+## the notebooks again under other SIMD levels and BLAS kernels (tools/check_portability.py).
+## Outside CI, without Chromium, the PDF is not built and its test skips.
 test: lint book
+	if [ -n "$$CI" ] || command -v chromium >/dev/null; then $(MAKE) pdf; fi
 	$(BIN)/pytest -v $(NBVAL) --cov=rmsprop_lib --cov-report=term-missing tests chapters appendix
 	$(BIN)/python tools/check_portability.py -v $(NBVAL) chapters appendix
 

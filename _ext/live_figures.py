@@ -43,7 +43,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
-from rmsprop_lib.widgets import frames
+from rmsprop_lib.widgets import Experiment, frames
 
 logger = logging.getLogger(__name__)
 FOLDER = "_live"
@@ -95,13 +95,17 @@ def chapter_call(
     return calls[0].func.attr, arguments
 
 
-def live_grid(live: dict[str, Any], name: str, arguments: dict[str, Any]) -> tuple[dict, int]:
-    """The settings of the player, control -> values, and the milliseconds between frames of
-    its Play button (0: none): the cell's grid, or the frames of the experiment's animation."""
-    if not live.get("play"):
-        return live["grid"], 0
-    animation = frames.EXPERIMENTS[name](**arguments).animate()
-    return {animation.control: animation.frames}, animation.play.interval
+def live_grid(live: dict[str, Any], experiment: Experiment) -> tuple[dict, int]:
+    """The settings of the player, control -> values, in the order of the experiment's controls,
+    and the milliseconds between frames of its Play button (0: none): the cell's grid, or the
+    frames of the experiment's animation."""
+    if live.get("play"):
+        animation = experiment.animate()
+        return {animation.control: animation.frames}, animation.play.interval
+    unknown = set(live["grid"]) - set(experiment.controls)
+    if unknown:
+        raise ValueError(f"{experiment.name} has no control {sorted(unknown)}")
+    return {c: live["grid"][c] for c in experiment.controls if c in live["grid"]}, 0
 
 
 def webp(png: bytes) -> bytes:
@@ -175,8 +179,9 @@ def player_html(app: Sphinx, docname: str, cell: nodes.Element, earlier: list[st
     """Render every frame of the live cell ``cell`` and return the player that shows them."""
     live, metadata = cell["cell_metadata"]["live"], cell["cell_metadata"]
     name, arguments = chapter_call(cell_source(cell), live.get("given", {}), earlier)
-    grid, interval = live_grid(live, name, arguments)
-    controls = frames.EXPERIMENTS[name](**arguments).controls  # the chapter's starting view
+    experiment = frames.EXPERIMENTS[name](**arguments)  # the chapter's starting view
+    grid, interval = live_grid(live, experiment)
+    controls = experiment.controls
     player = f"live-{cell['cell_index']}"
     starts, parts = [], []
     for control, values in grid.items():

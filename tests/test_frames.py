@@ -75,7 +75,10 @@ def test_the_extension_reads_the_chapters_call():
 
 
 def test_an_animated_cell_plays_the_experiments_own_frames():
-    grid, interval = live_grid({"play": True}, "ewa_weights", {"beta": 0.9, "steps": 50})
+    grid, interval = live_grid({"play": True}, widgets.ewa_weights(beta=0.9, steps=50))
     assert grid == {"beta": list(widgets.EWA_BETAS[: widgets.EWA_BETAS.index(0.99) + 1])}
     assert interval == 250
-    assert live_grid({"grid": {"steps": [5, 50]}}, "ewa_weights", {}) == ({"steps": [5, 50]}, 0)
+    grid = {"steps": [5, 50], "beta": [0.5, 0.9]}  # the controls' order: β, then T
+    assert list(live_grid({"grid": grid}, widgets.ewa_weights())[0]) == ["beta", "steps"]
+    with pytest.raises(ValueError, match="no control"):
+        live_grid({"grid": {"T": [5, 50]}}, widgets.ewa_weights())

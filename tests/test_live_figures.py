@@ -68,7 +68,7 @@ def live_cells() -> list[LiveCell]:
                 live = cell.metadata["live"]
                 earlier = [c.source for c in cells[:index] if c.cell_type == "code"]
                 name, arguments = chapter_call(cell.source, live.get("given", {}), earlier)
-                grid, _ = live_grid(live, name, arguments)
+                grid, _ = live_grid(live, getattr(widgets, name)(**arguments))
                 found.append(LiveCell(page, index, cell, name, arguments, grid))
     return found
 

@@ -211,3 +211,19 @@ def _play_to_the_end(figure: Locator, table: dict[str, list[str]]) -> None:
     )
     last = int(frame.get_attribute("max"))
     assert figure.locator("img.live-frame").get_attribute("src") == table[str(last)][0]
+
+
+@pytest.mark.parametrize("name", LIVE_PAGES[:1])
+def test_without_javascript_a_live_experiment_is_its_still(browser: Browser, name: str) -> None:
+    """No script, no controls that cannot move: the first frame, loaded, with its alt text."""
+    page = browser.new_page(java_script_enabled=False)
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    try:
+        page.goto((SITE / f"{name}.html").as_uri(), wait_until="load")
+        figure = page.locator(".live-figure").first
+        assert not figure.locator(".live-controls").is_visible()
+        image = figure.locator("img.live-frame")
+        assert image.is_visible() and len(image.get_attribute("alt")) >= 15
+        assert image.evaluate("i => i.complete && i.naturalWidth > 0")
+    finally:
+        page.close()

@@ -29,6 +29,7 @@ import json
 import os
 import re
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -59,10 +60,14 @@ def _experiment_calls(source: str) -> list[ast.Call]:
     ]
 
 
-def _made_in(name: str, earlier: list[str]) -> str:
+def _made_in(name: str, earlier: Sequence[str]) -> str:
     """The last of the ``earlier`` cells' sources that assigns experiment ``name``."""
     for source in reversed(earlier):
-        for node in ast.walk(ast.parse(source)):
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:  # IPython syntax (a %magic) makes no experiment
+            continue
+        for node in ast.walk(tree):
             if isinstance(node, ast.Assign) and any(
                 isinstance(target, ast.Name) and target.id == name for target in node.targets
             ):
@@ -71,7 +76,7 @@ def _made_in(name: str, earlier: list[str]) -> str:
 
 
 def chapter_call(
-    source: str, given: dict[str, Any], earlier: list[str] = ()
+    source: str, given: dict[str, Any], earlier: Sequence[str] = ()
 ) -> tuple[str, dict[str, Any]]:
     """The experiment a cell calls and its keyword arguments: literals from ``source``, the
     others from ``given``. A cell ``name.animate()`` takes the call from the earlier cell (of
@@ -79,7 +84,7 @@ def chapter_call(
     calls = _experiment_calls(source)
     animated = re.fullmatch(r"\s*(\w+)\.animate\(\)\s*", source)
     if not calls and animated:
-        calls = _experiment_calls(_made_in(animated[1], list(earlier)))
+        calls = _experiment_calls(_made_in(animated[1], earlier))
     if len(calls) != 1 or calls[0].args:
         raise ValueError("a live cell must call one experiment, with keyword arguments only")
     arguments = {}
@@ -225,7 +230,9 @@ def player_html(app: Sphinx, docname: str, cell: nodes.Element, earlier: list[st
 
 
 def cell_source(cell: nodes.Element) -> str:
-    return next(iter(cell.findall(nodes.literal_block))).astext()
+    """The code of a notebook cell ("" if the page does not show it)."""
+    code = next(iter(cell.findall(nodes.literal_block)), None)
+    return "" if code is None else code.astext()
 
 
 def add_players(app: Sphinx, doctree: nodes.document, docname: str) -> None:

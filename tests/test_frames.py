@@ -66,7 +66,7 @@ def test_the_extension_reads_the_chapters_call():
         {"gradient_model": "spike", "learning_rate": 0.01, "beta": 0.9},
     )
     made = "explorer = widgets.trajectory_explorer(steps=30, show=('gd',))\nexplorer"
-    assert chapter_call("explorer.animate()", {}, ["x = 1", made]) == (
+    assert chapter_call("explorer.animate()", {}, ["x = 1", made, "%timeit x"]) == (
         "trajectory_explorer",
         {"steps": 30, "show": ("gd",)},
     )

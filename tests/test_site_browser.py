@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import threading
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -38,7 +39,7 @@ def _requirement_missing() -> str | None:
 skip_module_unless(_requirement_missing())
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Locator, Page, sync_playwright  # noqa: E402
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -83,7 +84,7 @@ class Visit:
 
     def _route(self, route) -> None:
         host = urlsplit(route.request.url).hostname
-        if host in ("127.0.0.1", "localhost") or route.request.url.startswith("data:"):
+        if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "file:")):
             route.continue_()
         else:
             self.blocked.append(route.request.url)
@@ -138,5 +139,91 @@ def test_page_in_chromium(browser: Browser, base_url: str, name: str) -> None:
 
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '__')}.png"), full_page=True)
+    finally:
+        page.close()
+
+
+LIVE_PAGES = [name for name in toc_pages() if "live-figure" in (SITE / f"{name}.html").read_text()]
+
+
+def _move_by_keyboard(control: Locator) -> None:
+    """One step of a range input or select, pressed on the keyboard: forward, or back at the end."""
+    at_end = control.evaluate(
+        "e => e.tagName === 'SELECT' ? e.selectedIndex === e.options.length - 1 : e.value === e.max"
+    )
+    control.focus()
+    control.press("ArrowLeft" if at_end else "ArrowRight")
+
+
+@pytest.mark.parametrize("scheme", ["http", "file"])
+@pytest.mark.parametrize("name", LIVE_PAGES)
+def test_live_experiments_answer_the_keyboard(
+    browser: Browser, base_url: str, name: str, scheme: str
+) -> None:
+    """Every control of every live experiment, moved one step by keyboard, shows the frame of
+    the new setting (its file and alt text), loaded; the page first loads only the frames shown."""
+    url = f"{base_url}/{name}.html" if scheme == "http" else (SITE / f"{name}.html").as_uri()
+    frames_loaded: list[str] = []
+    visit = Visit(browser, "about:blank")
+    page = visit.page
+    page.on("request", lambda r: frames_loaded.append(r.url) if "/_live/" in r.url else None)
+    try:
+        page.goto(url, wait_until="load")
+        figures = page.locator(".live-figure")
+        shown = page.eval_on_selector_all("img.live-frame", "images => images.map(i => i.src)")
+        assert set(frames_loaded) == set(shown), "the first paint loads frames it does not show"
+        for figure in figures.all():
+            table = json.loads(figure.locator(".live-frames").text_content())
+            image = figure.locator("img.live-frame")
+            controls = figure.locator(".live-control input, .live-control select")
+            assert controls.count() >= 1
+            for control in controls.all():
+                label = control.evaluate("e => e.labels[0].textContent.trim()")
+                assert label and control.is_visible(), f"{name}: control without a visible label"
+                before = controls.evaluate_all("cs => cs.map(c => Number(c.value))")
+                _move_by_keyboard(control)
+                after = controls.evaluate_all("cs => cs.map(c => Number(c.value))")
+                moved = [i for i, (b, a) in enumerate(zip(before, after, strict=True)) if b != a]
+                assert len(moved) == 1 and abs(before[moved[0]] - after[moved[0]]) == 1, label
+                src, alt = table[",".join(map(str, after))]
+                assert image.get_attribute("src") == src, f"{name}: {label} showed the wrong frame"
+                assert image.get_attribute("alt") == alt
+                page.wait_for_function(
+                    "i => i.complete && i.naturalWidth > 0", arg=image.element_handle()
+                )
+            if figure.locator(".live-play").count():
+                _play_to_the_end(figure, table)
+        assert not visit.blocked, f"{name}: requests left the machine: {visit.blocked}"
+        assert not visit.errors, f"{name}: console errors: {visit.errors}"
+    finally:
+        page.close()
+
+
+def _play_to_the_end(figure: Locator, table: dict[str, list[str]]) -> None:
+    """An animation's Play button, pressed with Enter, plays every frame to the last one."""
+    button, frame = figure.locator(".live-play"), figure.locator(".live-control input")
+    button.press("Enter")
+    assert button.text_content() == "Pause"
+    frame.page.wait_for_function(
+        "([b, r]) => b.textContent === 'Play' && r.value === r.max",
+        arg=[button.element_handle(), frame.element_handle()],
+        timeout=20_000,
+    )
+    last = int(frame.get_attribute("max"))
+    assert figure.locator("img.live-frame").get_attribute("src") == table[str(last)][0]
+
+
+@pytest.mark.parametrize("name", LIVE_PAGES[:1])
+def test_without_javascript_a_live_experiment_is_its_still(browser: Browser, name: str) -> None:
+    """No script, no controls that cannot move: the first frame, loaded, with its alt text."""
+    page = browser.new_page(java_script_enabled=False)
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    try:
+        page.goto((SITE / f"{name}.html").as_uri(), wait_until="load")
+        figure = page.locator(".live-figure").first
+        assert not figure.locator(".live-controls").is_visible()
+        image = figure.locator("img.live-frame")
+        assert image.is_visible() and len(image.get_attribute("alt")) >= 15
+        assert image.evaluate("i => i.complete && i.naturalWidth > 0")
     finally:
         page.close()

@@ -4,7 +4,6 @@ pictures."""
 from __future__ import annotations
 
 import io
-import re
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -16,7 +15,7 @@ from matplotlib.colors import Normalize
 
 import rmsprop_lib as rl
 from rmsprop_lib import plotting
-from rmsprop_lib.widgets import experiment, figures, sensitivity, trajectories
+from rmsprop_lib.widgets import figures, sensitivity, trajectories
 
 
 def screen_and_saved(fig) -> tuple[np.ndarray, np.ndarray]:
@@ -58,29 +57,6 @@ def test_figure_png_is_the_figure_in_pixels():
         assert image.format == "PNG" and image.mode == "RGB"
         assert image.size == (round(3 * fig.dpi), round(2 * fig.dpi))
         np.testing.assert_array_equal(np.asarray(image), pixels)  # PIL checks every CRC
-
-
-def test_jshtml_sweep_is_offline_with_alt_text():
-    fig, (ax,) = figures.detached_figure(width=2.0, height=1.5)
-    (line,) = ax.plot([], [])
-    figures.freeze_layout(fig)  # as in an experiment: the same positions on every draw
-    shown = []
-
-    def show(frame):
-        shown.append(frame)
-        line.set_data([0, 1], [0, frame])
-
-    page = experiment.jshtml_sweep(fig, show, [1, 2, 3], alt_text='a "quoted" line growing')
-    assert shown == [1, 2, 3]
-    assert page.count("data:image/png;base64") == 3
-    assert "font-awesome" not in page and "https://" not in page
-    assert re.search(r'<img alt="a &quot;quoted&quot; line growing" id="_anim_img', page)
-    assert 'class="anim-slider" aria-label="Animation frame"' in page
-    again = experiment.jshtml_sweep(fig, show, [1, 2, 3], alt_text='a "quoted" line growing')
-    other = experiment.jshtml_sweep(fig, show, [3, 2, 1], alt_text='a "quoted" line growing')
-    player_id = re.compile(r'id="_anim_img([0-9a-f]{32})"')
-    assert again == page  # the same animation, the same page: no random id
-    assert player_id.search(other).group(1) != player_id.search(page).group(1)
 
 
 def test_static_layer_looks_exactly_like_a_full_draw():

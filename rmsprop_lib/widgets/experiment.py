@@ -1,5 +1,5 @@
 """What every experiment shares: the Experiment object, its controls, batched runs of several
-optimizers side by side, and the offline animation player behind ``Experiment.animate``.
+optimizers side by side, and the Play button behind ``Experiment.animate``.
 
 An :class:`Experiment` holds ``controls`` (name -> ipywidgets value widget; setting ``.value``
 redraws at once), ``figure`` (one Matplotlib figure, same Figure and Axes for its whole life,
@@ -10,22 +10,15 @@ current view described).
 from __future__ import annotations
 
 import base64
-import hashlib
-import html
 import math
-import re
-import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from itertools import pairwise
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import ipywidgets
 import numpy as np
-from IPython.display import HTML
-from matplotlib.animation import HTMLWriter
 from matplotlib.figure import Figure
 
 from rmsprop_lib.optimizers import Optimizer
@@ -89,24 +82,14 @@ class Experiment:
 
     def animate(
         self, control: str | None = None, frames: Sequence[Any] | None = None, *, fps: float = 4.0
-    ) -> HTML:
-        """An offline HTML animation (matplotlib's ``to_jshtml`` player, low-dpi PNG frames) of
-        ``control`` taking the values ``frames``; by default the experiment's own sweep. The
-        controls, the figure and the displayed widget are left as they were."""
+    ) -> Animation:
+        """A Play button that moves ``control`` through the values ``frames`` at ``fps`` frames a
+        second, above this experiment; by default the experiment's own sweep."""
         if control is None or frames is None:
             if self._sweep is None:
                 raise ValueError(f"{self.name} has no default animation: pass control and frames")
             control, frames = self._sweep(self.values())
-        widget = self.controls[control]
-        original, self._live = widget.value, False
-        try:
-            alt = f"Animation of {widget.description} from {frames[0]} to {frames[-1]}. "
-            set_value = partial(setattr, widget, "value")
-            page = jshtml_sweep(self.figure, set_value, frames, fps=fps, alt_text=alt)
-        finally:
-            widget.value = original
-            self._live = True
-        return HTML(page)
+        return Animation(self, control, frames, fps)
 
     def close(self) -> None:
         """Close the widgets (their front-end models); the figure stays usable."""
@@ -131,6 +114,46 @@ class Experiment:
             png = figures.figure_png(self.figure, compress_level=9)
             bundle["image/png"] = base64.b64encode(png).decode()
         if wanted("text/plain"):
+            bundle["text/plain"] = repr(self)
+        return bundle
+
+
+class Animation:
+    """A Play button that moves one control of an experiment through a list of values.
+
+    In JupyterLab the button drives the experiment's control, and the figure redraws at each
+    frame; on the website ``_ext/live_figures.py`` plays pictures of the same frames; anywhere
+    else (the PDF) the PNG shows the experiment as it is.
+    """
+
+    def __init__(
+        self, experiment: Experiment, control: str, frames: Sequence[Any], fps: float
+    ) -> None:
+        self.experiment, self.control, self.frames = experiment, control, list(frames)
+        value = experiment.controls[control].value
+        self.play = ipywidgets.Play(
+            value=self.frames.index(value) if value in self.frames else 0,
+            min=0,
+            max=len(self.frames) - 1,
+            interval=round(1000 / fps),
+            description=f"play {experiment.controls[control].description}",
+        )
+        self.play.observe(self._show, names="value")
+        self.widget = ipywidgets.VBox([self.play, experiment.widget])
+
+    def _show(self, change: dict[str, Any]) -> None:
+        self.experiment.controls[self.control].value = self.frames[change["new"]]
+
+    def __repr__(self) -> str:
+        return f"{self.experiment.name}, animated: {self.control} over {len(self.frames)} frames"
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        """As the experiment's own bundle, with the Play button above it in the widget view."""
+        bundle = self.experiment._repr_mimebundle_(include, exclude)
+        view = self.widget._repr_mimebundle_() or {}
+        if WIDGET_VIEW in bundle and WIDGET_VIEW in view:
+            bundle[WIDGET_VIEW] = view[WIDGET_VIEW]
+        if "text/plain" in bundle:
             bundle["text/plain"] = repr(self)
         return bundle
 
@@ -244,40 +267,3 @@ def store(cache: dict, key: Any, value: Any, limit: int = 64) -> Any:
 
 def remember(cache: dict, key: Any, compute: Callable[[], Any]) -> Any:
     return cache[key] if key in cache else store(cache, key, compute())
-
-
-def jshtml_sweep(
-    fig: Figure,
-    show_frame: Callable[[Any], object],
-    frames: Iterable[Any],
-    *,
-    fps: float = 4.0,
-    dpi: float = 60.0,
-    alt_text: str = "",
-) -> str:
-    """A self-contained HTML player (matplotlib's `to_jshtml` format) of `fig` after each frame.
-
-    `show_frame(frame)` updates the figure in place. The frames are PNGs at a low `dpi`, embedded
-    in the page; the Font Awesome stylesheet that matplotlib links from a CDN is removed (a page
-    must load nothing from the internet), `alt_text` is put on the image and the frame slider gets
-    an accessible name. The random id that names the player's elements is replaced by a hash of
-    its content, so the same animation gives the same page on every run (a stored notebook does
-    not change when run again). The figure is not a pyplot figure, so no static copy of it is
-    shown after the cell.
-    """
-    writer = HTMLWriter(fps=fps, embed_frames=True, default_mode="once")
-    with tempfile.TemporaryDirectory() as folder:
-        target = Path(folder) / "animation.html"
-        with writer.saving(fig, str(target), dpi):
-            for frame in frames:
-                show_frame(frame)
-                writer.grab_frame()
-        page = target.read_text(encoding="utf-8")
-    page = re.sub(r"<link[^>]*font-awesome[^>]*>", "", page)
-    # matplotlib labels its buttons but not its frame slider; screen readers need a name for it.
-    labelled = 'class="anim-slider" aria-label="Animation frame"'
-    page = page.replace('class="anim-slider"', labelled, 1)
-    page = page.replace("<img id=", f'<img alt="{html.escape(alt_text)}" id=', 1)
-    random_id = re.search(r'id="_anim_img([0-9a-f]+)"', page).group(1)
-    content = page.replace(random_id, "")
-    return page.replace(random_id, hashlib.sha256(content.encode()).hexdigest()[:32])

@@ -167,7 +167,9 @@ def sensitivity_heatmap(
         "objective": choice(objective, OBJECTIVE_CHOICES, "objective"),
         "steps": int_slider(steps, 1, HEATMAP_STEPS, "steps T"),
         "metric": choice(metric, METRICS, "colour shows"),
-        "tolerance": log_slider(tolerance, 1e-12, 0.1, 1.0, "tolerance (share of initial loss)"),
+        "tolerance": log_slider(
+            tolerance, 1e-12, 0.1, "tolerance (share of initial loss)", mantissas=(1.0,)
+        ),
     }
     picture = HeatmapPair(np.log10(LEARNING_RATES), -np.log10(1.0 - BETAS))
     redraw = partial(_draw_heatmaps, picture, {}, eps)

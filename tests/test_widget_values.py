@@ -25,8 +25,10 @@ from unittest import mock
 import ipywidgets
 import nbformat
 import pytest
+from matplotlib.axis import Axis
 
 from rmsprop_lib import widgets
+from rmsprop_lib.widgets import sensitivity, trajectories
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted([*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("appendix/*.ipynb")])
@@ -145,6 +147,31 @@ def test_a_dropdown_that_moves_other_controls_draws_once():
     for sent in messages:  # positions and value reach the browser in one message
         assert len(sent) == 1 and {"_options_labels", "index"} <= sent[0]
     assert (starts[0].value, starts[1].value) == widgets.VIEWS["rosenbrock"][3]
+    made.close()
+
+
+@pytest.mark.parametrize(
+    ("factory", "dropdown"),
+    [
+        ("trajectory_explorer", "objective"),
+        ("sensitivity_heatmap", "objective"),
+        ("sensitivity_heatmap", "metric"),
+        ("accumulator_explorer", "gradient_model"),
+    ],
+)
+def test_every_dropdown_choice_is_ready_before_it_is_picked(factory, dropdown):
+    """Its runs were made and its axes drawn when the experiment was made: a pick only pastes."""
+    made = getattr(widgets, factory)()
+    control = made.controls[dropdown]
+    with (
+        mock.patch.object(Axis, "draw", autospec=True, side_effect=Axis.draw) as axes_drawn,
+        mock.patch.object(trajectories, "run", wraps=trajectories.run) as path_runs,
+        mock.patch.object(sensitivity, "run", wraps=sensitivity.run) as grid_runs,
+    ):
+        for _, value in [*control.options[control.index + 1 :], *control.options[: control.index]]:
+            control.value = value
+        assert axes_drawn.call_count == 0
+        assert path_runs.call_count == grid_runs.call_count == 0
     made.close()
 
 

@@ -190,7 +190,13 @@ def accumulator_explorer(
             f"effective learning rates η/(√V_T + ε) for η = {values['learning_rate']:.2g}. {title}."
         )
 
-    return Experiment("Accumulator explorer", controls, picture.figure, redraw)
+    def other_models(values: Values) -> list[tuple[Values, str]]:
+        others = [values | {"gradient_model": key} for key in GRADIENT_MODELS.values()]
+        return [(view, "gradient_model") for view in others if view != values]
+
+    return Experiment(
+        "Accumulator explorer", controls, picture.figure, redraw, previews=other_models
+    )
 
 
 def _step_ratio_title(ratio: float, steps: int) -> str:

@@ -102,7 +102,7 @@ class HeatmapPair:
         self.images[1].set_clim(low, high)
         self.colorbar.set_ticks(list(ticks), labels=list(labels))
         self.colorbar.set_label(title)
-        self.static.changed()
+        self.static.set_key((low, high, title))
 
 
 LEARNING_RATES = np.geomspace(1e-3, 10.0, 21)
@@ -173,7 +173,16 @@ def sensitivity_heatmap(
     }
     picture = HeatmapPair(np.log10(LEARNING_RATES), -np.log10(1.0 - BETAS))
     redraw = partial(_draw_heatmaps, picture, {}, eps)
-    return Experiment("Sensitivity heatmap", controls, picture.figure, redraw)
+    return Experiment(
+        "Sensitivity heatmap", controls, picture.figure, redraw, previews=_other_choices
+    )
+
+
+def _other_choices(values: Values) -> list[tuple[Values, str]]:
+    """Every other objective, and the other colour metric: what the two dropdowns offer."""
+    others = [(values | {"objective": key}, "objective") for key in VIEWS]
+    others += [(values | {"metric": metric}, "metric") for metric in METRICS.values()]
+    return [(view, changed) for view, changed in others if view != values]
 
 
 def _draw_heatmaps(

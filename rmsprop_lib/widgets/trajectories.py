@@ -123,7 +123,7 @@ class PathsPicture:
             ):
                 handle.set_alpha(1.0 if on else 0.25)
                 text.set_alpha(1.0 if on else 0.35)
-            self.static.changed()  # matplotlib does not flag an alpha change
+            self.static.set_key(self._paths_shown)  # matplotlib does not flag an alpha change
         return [text for text, _ in notes]
 
 
@@ -191,10 +191,11 @@ def _paths_batch(key: str, values: Values, vary: str, positions: np.ndarray) -> 
     return _Paths(record.params, record.loss, record.diverged_at)
 
 
-def _find_paths(cache: dict, controls: dict, changed: str | None) -> tuple[_Paths, np.ndarray]:
-    """A cached batch holding the current inputs (else a new one across the whole range of the
+def _find_paths(
+    cache: dict, controls: dict, values: Values, changed: str | None
+) -> tuple[_Paths, np.ndarray]:
+    """A cached batch holding the inputs ``values`` (else a new one across the whole range of the
     slider that moved) and the rows of the five optimizers in it."""
-    values = {name: control.value for name, control in controls.items()}
     key = values["objective"]
     relevant = _RUN_INPUTS if key == "quadratic" else _RUN_INPUTS[:5]
 
@@ -260,7 +261,17 @@ def trajectory_explorer(
         partial(_draw_paths, picture, {}, controls),
         reactions={"objective": fit_view},
         sweep=lambda values: ("steps", _unfolding(values["steps"])),
+        previews=_other_views,
     )
+
+
+def _other_views(values: Values) -> list[tuple[Values, str]]:
+    """The other objectives, each from its own start (what picking it in the dropdown shows)."""
+    views = []
+    for key, (_, _, _, (x, y)) in VIEWS.items():
+        if key != values["objective"]:
+            views.append((values | {"objective": key, "start_x": x, "start_y": y}, "objective"))
+    return views
 
 
 def _fit_view(controls: dict, key: str) -> None:
@@ -282,7 +293,7 @@ def _draw_paths(
     key, steps = values["objective"], values["steps"]
     problem = make_objective(key, values["condition_number"], values["rotation"])
     picture.show_objective(key, problem, *VIEWS[key][1:3])
-    record, rows = _find_paths(runs, controls, changed)
+    record, rows = _find_paths(runs, controls, values, changed)
     shown = [values[f"show_{name}"] for name in PATH_OPTIMIZERS]
     diverged = picture.show_paths(record.params[: steps + 1, rows], record.diverged_at[rows], shown)
     picture.start.set_data([values["start_x"]], [values["start_y"]])

@@ -109,7 +109,12 @@ def test_a_chapter_runs_saves_and_reopens_with_its_pictures(lab: Lab, browser: B
     assert lab.shut_down_kernels() == 1
     page.reload(wait_until="load")
     page.locator(".jp-Notebook").first.wait_for()
-    page.locator("img.widget-image").nth(CHAPTERS[name] - 1).wait_for()
+    page.wait_for_function(  # every experiment drawn again, or an error in its place
+        """n => document.querySelectorAll('img.widget-image').length >= n
+               || document.body.innerText.includes('model not found')""",
+        arg=CHAPTERS[name],
+        polling=250,
+    )
     time.sleep(1.0)  # let every output render
     assert page.get_by_text("model not found").count() == 0
     for index in range(CHAPTERS[name]):

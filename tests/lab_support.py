@@ -117,7 +117,7 @@ def jupyterlab(folder: Path, notebooks: list[str], timeout: float = 90.0) -> Ite
         _wait_until_serving(lab.address("api/status"), server, log, timeout)
         yield lab
     finally:
-        _stop(server)
+        stop(server)
 
 
 def _wait_until_serving(url: str, server: subprocess.Popen, log: Path, timeout: float) -> None:
@@ -133,7 +133,8 @@ def _wait_until_serving(url: str, server: subprocess.Popen, log: Path, timeout: 
     raise RuntimeError(f"jupyter lab did not answer within {timeout} s:\n{log.read_text()}")
 
 
-def _stop(server: subprocess.Popen) -> None:
+def stop(server: subprocess.Popen) -> None:
+    """Stop a server we started, and its children: its own process group, politely first."""
     if server.poll() is None:
         os.killpg(server.pid, signal.SIGTERM)
         try:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from lab_support import JUPYTER, Lab, Watch, image_events, jupyterlab, open_lab, run_all, settle
-from site_support import CHROMIUM, CHROMIUM_ARGS, ROOT, skip_module_unless
+from site_support import CHROMIUM, CHROMIUM_ARGS, ROOT, browser_missing, skip_module_unless
 
 CHAPTERS = {  # notebook -> experiments it shows
     "01_elongated_valleys.ipynb": 1,
@@ -28,19 +28,7 @@ CHAPTERS = {  # notebook -> experiments it shows
 OVERRIDES = Path(JUPYTER).parent.parent / "share/jupyter/lab/settings/overrides.json"
 
 
-def _requirement_missing() -> str | None:
-    if CHROMIUM is None:
-        return "Chromium is not installed (apt-get install chromium)"
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        return "playwright is not installed (pip install playwright; never `playwright install`)"
-    if not JUPYTER.is_file():
-        return f"jupyter is not installed next to {JUPYTER}"
-    return None
-
-
-skip_module_unless(_requirement_missing())
+skip_module_unless(browser_missing())
 
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 

@@ -190,3 +190,13 @@ def test_a_value_outside_the_slider_or_not_a_number_is_rejected():
         widgets.trajectory_explorer(learning_rate=50.0)
     with pytest.raises(TypeError, match="condition number must be a real number"):
         widgets.trajectory_explorer(condition_number="10")
+
+
+@pytest.mark.parametrize("factory", sorted(FACTORIES))
+def test_every_experiment_says_to_run_its_cell_again_after_a_restart(factory):
+    """The saved or left-over widget keeps its picture, but its controls need a live kernel."""
+    made = getattr(widgets, factory)()
+    notes = [child.value for child in made.widget.children if isinstance(child, ipywidgets.HTML)]
+    assert len(notes) == 1 and "after a kernel restart" in notes[0]
+    assert "run the cell again" in notes[0]
+    made.close()

@@ -101,6 +101,7 @@ def jupyterlab(folder: Path, notebooks: list[str], timeout: float = 90.0) -> Ite
         "JUPYTERLAB_SETTINGS_DIR": str(private / "settings"),
         "JUPYTERLAB_WORKSPACES_DIR": str(private / "workspaces"),
     }
+    private.mkdir(parents=True, exist_ok=True)
     subprocess.run([str(JUPYTER), "trust", *notebooks], cwd=folder, env=env, check=True)
     port, token, log = free_port(), secrets.token_hex(16), private / "lab.log"
     command = [str(JUPYTER), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}"]

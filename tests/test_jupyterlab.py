@@ -25,6 +25,7 @@ CHAPTERS = {  # notebook -> experiments it shows
     "01_elongated_valleys.ipynb": 1,
     "05_rmsprop_in_action.ipynb": 5,
 }
+ANIMATIONS = {"01_elongated_valleys.ipynb": 1}  # an untrusted notebook shows none of them
 OVERRIDES = Path(JUPYTER).parent.parent / "share/jupyter/lab/settings/overrides.json"
 
 
@@ -69,6 +70,9 @@ def test_a_chapter_runs_saves_and_reopens_with_its_pictures(lab: Lab, browser: B
     workspace = name.split("_")[0]  # a workspace of its own: no other notebook reopens here
     page = open_lab(browser, lab, f"lab/workspaces/{workspace}/tree/{name}", watch)
     animations = page.locator("img[id^='_anim_img']")
+    if ANIMATIONS.get(name):  # the stored outputs take a moment to render
+        animations.nth(ANIMATIONS[name] - 1).wait_for(state="attached", timeout=20_000)
+    assert animations.count() == ANIMATIONS.get(name, 0)
     for frame in range(animations.count()):  # trusted: the player's script filled the frame
         assert animations.nth(frame).get_attribute("src").startswith("data:image/png")
 
@@ -94,7 +98,7 @@ def test_a_chapter_runs_saves_and_reopens_with_its_pictures(lab: Lab, browser: B
     page.wait_for_function(
         "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", polling=250
     )
-    assert lab.shut_down_kernels() == 1
+    assert lab.shut_down_kernels() >= 1  # this notebook's (and any a failed test left)
     page.reload(wait_until="load")
     page.locator(".jp-Notebook").first.wait_for()
     page.wait_for_function(  # every experiment drawn again, or an error in its place

@@ -204,7 +204,11 @@ def evenly_spaced(low: float, high: float, step: float) -> list[float]:
 
 
 def log_slider(
-    value: float, low: float, high: float, description: str, mantissas=ROUND_MANTISSAS
+    value: float,
+    low: float,
+    high: float,
+    description: str,
+    mantissas: Sequence[float] = ROUND_MANTISSAS,
 ) -> ipywidgets.SelectionSlider:
     """A slider over the round numbers from ``low`` to ``high`` (and ``value``), log-spaced."""
     return grid_slider(value, round_numbers(low, high, mantissas), description)

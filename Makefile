@@ -12,13 +12,29 @@ export OMP_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: book pdf test lint notebooks serve bench clean
+.PHONY: book pdf test lint notebooks serve bench clean lab trust
 
-$(STAMP): requirements.txt pyproject.toml
+# The install also sets JupyterLab up for the course: the settings override saves widget state
+# with a notebook (a reopened notebook shows its experiments' pictures, not "model not found")
+# and turns the news pop-up off; and the course's own notebooks are trusted, so their animations
+# play before they are run.
+$(STAMP): requirements.txt pyproject.toml tools/jupyterlab/overrides.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp tools/jupyterlab/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	$(BIN)/jupyter trust chapters/*.ipynb appendix/*.ipynb
 	touch $(STAMP)
+
+## Trust the notebooks again: trust is kept per notebook content (in the user's Jupyter data
+## folder), so notebooks changed since the install (a git pull) need it.
+trust: $(STAMP)
+	$(BIN)/jupyter trust chapters/*.ipynb appendix/*.ipynb
+
+## Open the course in JupyterLab, set up as above.
+lab: trust
+	$(BIN)/jupyter lab --ip=127.0.0.1
 
 ## Build the website into _build/html; any warning or failing notebook is an error.
 book: $(STAMP)

@@ -38,3 +38,14 @@ def skip_module_unless(missing: str | None) -> None:
     if os.environ.get("CI"):
         raise RuntimeError(f"cannot run under CI: {missing}")
     pytest.skip(missing, allow_module_level=True)
+
+
+def browser_missing() -> str | None:
+    """What is missing to drive Debian's Chromium with Playwright, or None."""
+    if CHROMIUM is None:
+        return "Chromium is not installed (apt-get install chromium)"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (pip install playwright; never `playwright install`)"
+    return None

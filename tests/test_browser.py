@@ -10,9 +10,6 @@ Playwright or Voila is missing; under CI (``CI`` set) that is a failure.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,7 +21,8 @@ from urllib.parse import urlsplit
 
 import nbformat
 import pytest
-from site_support import CHROMIUM, CHROMIUM_ARGS, skip_module_unless
+from lab_support import free_port, stop
+from site_support import CHROMIUM, CHROMIUM_ARGS, browser_missing, skip_module_unless
 
 VOILA = Path(sys.executable).with_name("voila")
 NOTEBOOK = "from rmsprop_lib import widgets\n\nwidgets.ewa_weights()"
@@ -32,26 +30,14 @@ SLIDER = "T, steps so far"
 
 
 def _requirement_missing() -> str | None:
-    if CHROMIUM is None:
-        return "Chromium is not installed (apt-get install chromium)"
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        return "playwright is not installed (pip install playwright; never `playwright install`)"
     if not VOILA.is_file():
         return f"voila is not installed next to {sys.executable} (pip install voila)"
-    return None
+    return browser_missing()
 
 
 skip_module_unless(_requirement_missing())
 
 from playwright.sync_api import Page, Route, expect, sync_playwright  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _wait_until_serving(url: str, server: subprocess.Popen, log: Path, timeout: float) -> None:
@@ -67,24 +53,13 @@ def _wait_until_serving(url: str, server: subprocess.Popen, log: Path, timeout: 
     pytest.fail(f"voila did not answer within {timeout} s:\n{log.read_text()[-2000:]}")
 
 
-def _stop(server: subprocess.Popen) -> None:
-    """Stop the server we started and its kernel: its own process group, politely first."""
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def voila_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("voila")
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(NOTEBOOK)])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     nbformat.write(notebook, folder / "experiment.ipynb")
-    port, log = _free_port(), folder / "voila.log"
+    port, log = free_port(), folder / "voila.log"
     command = [str(VOILA), "experiment.ipynb", "--no-browser", f"--port={port}"]
     command += ["--Voila.ip=127.0.0.1", "--Voila.open_browser=False"]
     with log.open("w") as output:
@@ -96,7 +71,7 @@ def voila_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         _wait_until_serving(url, server, log, timeout=60)
         yield url
     finally:
-        _stop(server)
+        stop(server)
 
 
 def _offline(page: Page, blocked: list[str]) -> None:

@@ -4,6 +4,7 @@ pictures."""
 from __future__ import annotations
 
 import io
+from unittest import mock
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -238,11 +239,13 @@ def test_paths_picture_keeps_contours_and_greys_hidden_paths():
 def test_heatmap_pair_redraws_its_colour_bar_only_on_change():
     pair = sensitivity.HeatmapPair(np.linspace(-3, 1, 5), np.linspace(0, 3, 4))
     pair.set_colour_scale(-16, 2, [-16, 0], ["a", "b"], "loss")
-    version = pair.static.version
-    pair.set_colour_scale(-16, 2, [-16, 0], ["a", "b"], "loss")
-    assert pair.static.version == version
+    pair.figure.canvas.draw()
+    with mock.patch.object(pair.colorbar, "set_ticks") as ticks:
+        pair.set_colour_scale(-16, 2, [-16, 0], ["a", "b"], "loss")
+    assert ticks.call_count == 0 and not pair.figure.stale
     pair.set_colour_scale(0, 2, [0, 1], ["1", "10"], "steps")
-    assert pair.static.version == version + 1 and pair.colorbar.ax.get_ylabel() == "steps"
+    assert pair.static.key == (0, 2, "steps") and pair.colorbar.ax.get_ylabel() == "steps"
+    assert pair.figure.stale  # a new look of the static parts: drawn, and kept under its key
     pair.show(1, np.arange(20.0).reshape(4, 5), (0, 0), "")
     assert pair.stars[1].get_xdata()[0] == -3 and not pair.notes[1].get_visible()
     pair.show(0, np.full((1, 5), np.nan), None, "5 of 5 runs diverged")

@@ -163,9 +163,9 @@ def accumulator_explorer(
     """
     controls = {
         "gradient_model": choice(gradient_model, GRADIENT_MODELS, "gradients"),
-        "learning_rate": log_slider(learning_rate, 1e-4, 1.0, 0.1, "learning rate η"),
+        "learning_rate": log_slider(learning_rate, 1e-4, 1.0, "learning rate η"),
         "beta": beta_slider(beta, BETA_CHOICES, "β, RMSProp's decay of V_T"),
-        "eps": log_slider(eps, 1e-10, 1.0, 1.0, "ε, added to √V_T"),
+        "eps": log_slider(eps, 1e-10, 1.0, "ε, added to √V_T", mantissas=(1.0,)),
         "steps": int_slider(steps, 10, ACCUMULATOR_STEPS, "steps T"),
     }
     picture = AccumulatorPicture()
@@ -190,7 +190,13 @@ def accumulator_explorer(
             f"effective learning rates η/(√V_T + ε) for η = {values['learning_rate']:.2g}. {title}."
         )
 
-    return Experiment("Accumulator explorer", controls, picture.figure, redraw)
+    def other_models(values: Values) -> list[tuple[Values, str]]:
+        others = [values | {"gradient_model": key} for key in GRADIENT_MODELS.values()]
+        return [(view, "gradient_model") for view in others if view != values]
+
+    return Experiment(
+        "Accumulator explorer", controls, picture.figure, redraw, previews=other_models
+    )
 
 
 def _step_ratio_title(ratio: float, steps: int) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import base64
 import math
-from collections.abc import Callable, Sequence
+import numbers
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from itertools import pairwise
 from types import MappingProxyType
@@ -26,6 +27,12 @@ from rmsprop_lib.widgets import figures
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 Values = dict[str, Any]
+#: beneath every experiment: a widget saved with its notebook, or left over from a kernel that was
+#: restarted, still shows its figure, but its controls no longer reach a kernel that computes it
+RERUN_NOTE = (
+    "The controls redraw the figure through the kernel that ran this cell: after a kernel "
+    "restart, or in a notebook opened again, run the cell again to use them."
+)
 
 
 class Experiment:
@@ -35,6 +42,9 @@ class Experiment:
     moved, or None) and returns the alt text. ``reactions[name](new_value)`` runs first when
     control ``name`` changes, for a control that sets others (which then cause no redraw of their
     own). ``sweep(values) -> (control, frames)`` is the default of :meth:`animate`.
+    ``previews(values)`` lists (values, changed) that a dropdown leads to: each is drawn once
+    when the experiment is made, so that its runs and the bitmaps of its axes are ready before
+    the reader picks it (a first pick would otherwise take a few hundred milliseconds).
     """
 
     def __init__(
@@ -46,16 +56,26 @@ class Experiment:
         *,
         reactions: dict[str, Callable[[Any], None]] | None = None,
         sweep: Callable[[Values], tuple[str, Sequence[Any]]] | None = None,
+        previews: Callable[[Values], Iterable[tuple[Values, str]]] | None = None,
     ) -> None:
         self.name, self.controls, self.figure = name, controls, figure
         self._redraw, self._reactions, self._sweep = redraw, reactions or {}, sweep
         self._reacting, self._live = False, True
         self._image = ipywidgets.Image(format="png", layout={"max_width": "100%"})
-        self.widget = ipywidgets.VBox([_control_panel(controls), self._image])
+        self._note = ipywidgets.HTML(f'<small style="color: #555">{RERUN_NOTE}</small>')
+        self.widget = ipywidgets.VBox([_control_panel(controls), self._image, self._note])
         for control_name, control in controls.items():
             control.observe(partial(self._changed, control_name), names="value")
         self.alt_text = redraw(self.values(), None)
         figures.freeze_layout(figure)
+        views = list(previews(self.values())) if previews else []
+        for draw in (False, True):  # first make every artist (a new one resets the bitmaps)
+            for values, changed in views:
+                redraw(values, changed)
+                if draw:
+                    figure.canvas.draw()
+        if views:
+            self.alt_text = redraw(self.values(), None)
         self._image.value = figures.figure_png(figure)
 
     def values(self) -> Values:
@@ -93,7 +113,7 @@ class Experiment:
 
     def close(self) -> None:
         """Close the widgets (their front-end models); the figure stays usable."""
-        for widget in [*self.controls.values(), self._image, self.widget]:
+        for widget in [*self.controls.values(), self._image, self._note, self.widget]:
             widget.close()
 
     def __repr__(self) -> str:
@@ -161,24 +181,67 @@ class Animation:
 # ----------------------------------------------------------------------------- controls
 
 BETA_CHOICES = (0.0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999)
+#: the round numbers of each decade a log slider offers (about ten steps per decade)
+ROUND_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
 _LOOK = {"style": {"description_width": "initial"}, "layout": {"width": "100%"}}
+
+# Every slider of a real number is a selection slider over a grid computed here, in Python: the
+# browser then only moves an index, so it never rounds a value to its own step grid (a
+# FloatLogSlider shown at η = 0.3 sends back 10^-0.5 = 0.3162 before the reader touches it).
+# The value asked for is always one of the positions, and the grid is made of round numbers.
+
+
+def grid_slider(
+    value: float, grid: Iterable[float], description: str, label: str = "g"
+) -> ipywidgets.SelectionSlider:
+    """A slider over the sorted ``grid`` and ``value`` itself, labelled with format ``label``;
+    TypeError for a value that is not a real number, ValueError for one outside the grid's span."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{description} must be a real number, got {value!r}")
+    positions = sorted({float(x) + 0.0 for x in grid})  # + 0.0: no "-0" label
+    if not positions[0] <= value <= positions[-1]:
+        span = f"[{positions[0]:g}, {positions[-1]:g}]"
+        raise ValueError(f"{description} must lie in {span}, got {value!r}")
+    hit = index_of(np.array(positions), float(value))
+    if hit is None:
+        positions = sorted([*positions, float(value)])
+    else:
+        positions[hit] = float(value)  # exactly the value asked for
+    options: dict[str, float] = {}
+    for x in positions:
+        options[f"{x:{label}}" if f"{x:{label}}" not in options else f"{x:.6g}"] = x
+    return choice(float(value), options, description, as_slider=True)
+
+
+def round_numbers(low: float, high: float, mantissas: Sequence[float] = ROUND_MANTISSAS) -> list:
+    """The numbers m·10^k (m in ``mantissas``) from ``low`` to ``high``, each the float of its
+    decimal literal (3e-1 is 0.3, as a chapter writes it)."""
+    decades = range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+    numbers_ = (float(f"{m:g}e{k}") for k in decades for m in mantissas)
+    return [x for x in numbers_ if low <= x <= high]
+
+
+def evenly_spaced(low: float, high: float, step: float) -> list[float]:
+    """``low``, ``low + step``, ... ``high``, rounded to 10 decimals (no 0.30000000000000004)."""
+    return [round(low + k * step, 10) for k in range(round((high - low) / step) + 1)]
 
 
 def log_slider(
-    value: float, low: float, high: float, step: float, description: str
-) -> ipywidgets.FloatLogSlider:
-    exponents = {"min": math.log10(low), "max": math.log10(high), "step": step}
-    return ipywidgets.FloatLogSlider(
-        value, base=10.0, **exponents, description=description, readout_format=".2g", **_LOOK
-    )
+    value: float,
+    low: float,
+    high: float,
+    description: str,
+    mantissas: Sequence[float] = ROUND_MANTISSAS,
+) -> ipywidgets.SelectionSlider:
+    """A slider over the round numbers from ``low`` to ``high`` (and ``value``), log-spaced."""
+    return grid_slider(value, round_numbers(low, high, mantissas), description)
 
 
 def slider(
     value: float, low: float, high: float, step: float, description: str
-) -> ipywidgets.FloatSlider:
-    return ipywidgets.FloatSlider(
-        value, min=low, max=high, step=step, description=description, **_LOOK
-    )
+) -> ipywidgets.SelectionSlider:
+    """A slider over ``low``, ``low + step``, ... ``high`` (and ``value``)."""
+    return grid_slider(value, evenly_spaced(low, high, step), description, label=".2f")
 
 
 def int_slider(value: int, low: int, high: int, description: str) -> ipywidgets.IntSlider:
@@ -215,19 +278,9 @@ def index_of(positions: np.ndarray, value: float) -> int | None:
     return int(hits[0]) if hits.size else None
 
 
-def slider_positions(control: ipywidgets.ValueWidget) -> tuple[np.ndarray, int]:
-    """Every position of the slider, and the index of its value among them (a value set off the
-    slider's grid, from Python, stands alone)."""
-    if isinstance(control, ipywidgets.SelectionSlider):
-        grid = np.array([value for _, value in control.options], dtype=np.float64)
-    else:
-        grid = np.arange(control.min, control.max + control.step / 2, control.step)
-        grid = control.base**grid if isinstance(control, ipywidgets.FloatLogSlider) else grid
-    index = index_of(grid, control.value)
-    if index is None:
-        return np.array([float(control.value)]), 0
-    grid[index] = control.value  # exactly the control's value
-    return grid, index
+def slider_positions(control: ipywidgets.SelectionSlider) -> tuple[np.ndarray, int]:
+    """Every position of a selection slider, and the index of its value among them."""
+    return np.array([value for _, value in control.options], dtype=np.float64), control.index
 
 
 # ----------------------------------------------------------------------------- batched runs

@@ -104,10 +104,13 @@ class StaticLayer(Artist):
 
     Matplotlib does not flag changes to animated artists as changes of the figure; this layer
     flags new limits itself, and callers call `changed()` after changing a registered artist in
-    any other way (its data, text or alpha). The levels are drawn in order, not by zorder, so the
-    registered artists of different levels must not overlap (ticks of side-by-side panels, a
-    legend outside the axes). When the figure is saved (savefig, animations) the Axes draw their
-    animated artists themselves and this layer draws only the figure-level ones.
+    any other way (its data, text or alpha), or, for a change that comes and goes (a colour
+    scale, the legend entries greyed out), `set_key` to a value naming it: bitmaps are kept per
+    key, so going back to a key seen before pastes its bitmap. The levels are drawn in order,
+    not by zorder, so the registered artists of different levels must not overlap (ticks of
+    side-by-side panels, a legend outside the axes). When the figure is saved (savefig,
+    animations) the Axes draw their animated artists themselves and this layer draws only the
+    figure-level ones.
     """
 
     KEEP = 8
@@ -117,6 +120,7 @@ class StaticLayer(Artist):
         self.set_zorder(-1e6)  # before every Axes (zorder 0)
         self.artists: list[Artist] = []
         self.version = 0
+        self.key: Any = None
         self._levels: list[tuple[tuple, Any]] = []  # (state, bitmap) of each level rendered
         self._finished: dict[tuple, list] = {}  # states of all levels -> levels, oldest first
         figure.add_artist(self)
@@ -139,6 +143,12 @@ class StaticLayer(Artist):
         self._levels, self._finished = [], {}
         self.get_figure(root=True).stale = True  # the figure must be rendered again
 
+    def set_key(self, key: Any) -> None:
+        """Name the current look of the registered artists (see the class docstring)."""
+        if key != self.key:
+            self.key = key
+            self.get_figure(root=True).stale = True
+
     def draw(self, renderer) -> None:
         """Paste the bitmap for the current state, rendering the levels it needs first."""
         figure = self.get_figure(root=True)
@@ -151,7 +161,7 @@ class StaticLayer(Artist):
         owners = [None, *figure.axes]
         groups = [[artist for artist in self.artists if artist.axes is ax] for ax in owners]
         states = [
-            (renderer.width, renderer.height, *(artist.get_visible() for artist in groups[0])),
+            (renderer.width, renderer.height, self.key, *(a.get_visible() for a in groups[0])),
             *(
                 (*ax.viewLim.bounds, *ax.bbox.bounds, *(artist.get_visible() for artist in group))
                 for ax, group in zip(figure.axes, groups[1:], strict=True)

@@ -102,7 +102,7 @@ class HeatmapPair:
         self.images[1].set_clim(low, high)
         self.colorbar.set_ticks(list(ticks), labels=list(labels))
         self.colorbar.set_label(title)
-        self.static.changed()
+        self.static.set_key((low, high, title))
 
 
 LEARNING_RATES = np.geomspace(1e-3, 10.0, 21)
@@ -167,11 +167,22 @@ def sensitivity_heatmap(
         "objective": choice(objective, OBJECTIVE_CHOICES, "objective"),
         "steps": int_slider(steps, 1, HEATMAP_STEPS, "steps T"),
         "metric": choice(metric, METRICS, "colour shows"),
-        "tolerance": log_slider(tolerance, 1e-12, 0.1, 1.0, "tolerance (share of initial loss)"),
+        "tolerance": log_slider(
+            tolerance, 1e-12, 0.1, "tolerance (share of initial loss)", mantissas=(1.0,)
+        ),
     }
     picture = HeatmapPair(np.log10(LEARNING_RATES), -np.log10(1.0 - BETAS))
     redraw = partial(_draw_heatmaps, picture, {}, eps)
-    return Experiment("Sensitivity heatmap", controls, picture.figure, redraw)
+    return Experiment(
+        "Sensitivity heatmap", controls, picture.figure, redraw, previews=_other_choices
+    )
+
+
+def _other_choices(values: Values) -> list[tuple[Values, str]]:
+    """Every other objective, and the other colour metric: what the two dropdowns offer."""
+    others = [(values | {"objective": key}, "objective") for key in VIEWS]
+    others += [(values | {"metric": metric}, "metric") for metric in METRICS.values()]
+    return [(view, changed) for view, changed in others if view != values]
 
 
 def _draw_heatmaps(

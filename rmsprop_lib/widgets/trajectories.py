@@ -43,6 +43,7 @@ from rmsprop_lib.widgets.figures import (
 
 PATH_OPTIMIZERS = ("gd", "momentum", "adagrad", "rmsprop", "adam")
 PATH_STEPS = 200
+START_STEP = 0.05  # the start sliders' spacing; each view's own start is a position too
 #: objective key -> (label, x limits, y limits, default start)
 VIEWS = {
     "quadratic": ("elongated quadratic", (-5.0, 5.0), (-3.0, 3.0), (-4.5, 1.8)),
@@ -122,7 +123,7 @@ class PathsPicture:
             ):
                 handle.set_alpha(1.0 if on else 0.25)
                 text.set_alpha(1.0 if on else 0.35)
-            self.static.changed()  # matplotlib does not flag an alpha change
+            self.static.set_key(self._paths_shown)  # matplotlib does not flag an alpha change
         return [text for text, _ in notes]
 
 
@@ -190,10 +191,11 @@ def _paths_batch(key: str, values: Values, vary: str, positions: np.ndarray) -> 
     return _Paths(record.params, record.loss, record.diverged_at)
 
 
-def _find_paths(cache: dict, controls: dict, changed: str | None) -> tuple[_Paths, np.ndarray]:
-    """A cached batch holding the current inputs (else a new one across the whole range of the
+def _find_paths(
+    cache: dict, controls: dict, values: Values, changed: str | None
+) -> tuple[_Paths, np.ndarray]:
+    """A cached batch holding the inputs ``values`` (else a new one across the whole range of the
     slider that moved) and the rows of the five optimizers in it."""
-    values = {name: control.value for name, control in controls.items()}
     key = values["objective"]
     relevant = _RUN_INPUTS if key == "quadratic" else _RUN_INPUTS[:5]
 
@@ -237,22 +239,21 @@ def trajectory_explorer(
     x0, y0 = default_start if start is None else start
     controls = {
         "objective": objective_control,
-        "condition_number": log_slider(condition_number, 1, 1e3, 0.1, "condition number"),
+        "condition_number": log_slider(condition_number, 1, 1e3, "condition number"),
         "rotation": slider(rotation, 0.0, 90.0, 5.0, "rotation of the valley in degrees"),
-        "learning_rate": log_slider(learning_rate, 1e-4, 10.0, 0.1, "learning rate η"),
+        "learning_rate": log_slider(learning_rate, 1e-4, 10.0, "learning rate η"),
         "beta": beta_slider(beta, BETA_CHOICES, "β, decay of V_T (RMSProp; Adam's β2)"),
-        "eps": log_slider(eps, 1e-10, 1.0, 1.0, "ε (AdaGrad, RMSProp, Adam)"),
+        "eps": log_slider(eps, 1e-10, 1.0, "ε (AdaGrad, RMSProp, Adam)", mantissas=(1.0,)),
         "steps": int_slider(steps, 1, PATH_STEPS, "steps"),
-        "start_x": slider(x0, *xlim, 0.05, "start w1"),
-        "start_y": slider(y0, *ylim, 0.05, "start w2"),
+        "start_x": slider(x0, *xlim, START_STEP, "start w1"),
+        "start_y": slider(y0, *ylim, START_STEP, "start w2"),
     }
     for name in PATH_OPTIMIZERS:
         box = ipywidgets.Checkbox(name in show, description=f"show {LABELS[name]}", indent=False)
         controls[f"show_{name}"] = box
     picture = PathsPicture(PATH_OPTIMIZERS)
     fit_view = partial(_fit_view, controls)
-    fit_view(objective)
-    controls["start_x"].value, controls["start_y"].value = x0, y0
+    controls["condition_number"].disabled = controls["rotation"].disabled = objective != "quadratic"
     return Experiment(
         "Trajectory explorer",
         controls,
@@ -260,15 +261,28 @@ def trajectory_explorer(
         partial(_draw_paths, picture, {}, controls),
         reactions={"objective": fit_view},
         sweep=lambda values: ("steps", _unfolding(values["steps"])),
+        previews=_other_views,
     )
 
 
+def _other_views(values: Values) -> list[tuple[Values, str]]:
+    """The other objectives, each from its own start (what picking it in the dropdown shows)."""
+    views = []
+    for key, (_, _, _, (x, y)) in VIEWS.items():
+        if key != values["objective"]:
+            views.append((values | {"objective": key, "start_x": x, "start_y": y}, "objective"))
+    return views
+
+
 def _fit_view(controls: dict, key: str) -> None:
-    """Another objective brings its own view and start; only the quadratic has a shape."""
+    """Another objective brings its own view and start (each start slider's positions and value
+    change in one message to the browser); only the quadratic has a shape."""
     _, xlim, ylim, start = VIEWS[key]
     for axis, limits, value in zip(("start_x", "start_y"), (xlim, ylim), start, strict=True):
-        with controls[axis].hold_trait_notifications():
-            controls[axis].min, controls[axis].max, controls[axis].value = *limits, value
+        fresh = slider(value, *limits, START_STEP, controls[axis].description)
+        with controls[axis].hold_sync():
+            controls[axis].options, controls[axis].value = fresh.options, value
+        fresh.close()
     controls["condition_number"].disabled = controls["rotation"].disabled = key != "quadratic"
 
 
@@ -279,7 +293,7 @@ def _draw_paths(
     key, steps = values["objective"], values["steps"]
     problem = make_objective(key, values["condition_number"], values["rotation"])
     picture.show_objective(key, problem, *VIEWS[key][1:3])
-    record, rows = _find_paths(runs, controls, changed)
+    record, rows = _find_paths(runs, controls, values, changed)
     shown = [values[f"show_{name}"] for name in PATH_OPTIMIZERS]
     diverged = picture.show_paths(record.params[: steps + 1, rows], record.diverged_at[rows], shown)
     picture.start.set_data([values["start_x"]], [values["start_y"]])

@@ -18,7 +18,7 @@ from collections.abc import Callable
 import numpy as np
 from results_file import save
 
-from rmsprop_lib.optimizers import rmsprop
+from rmsprop_lib.optimizers.rmsprop import rmsprop
 
 LEARNING_RATE, BETA, EPS = 0.01, 0.99, 1e-8
 

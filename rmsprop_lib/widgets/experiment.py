@@ -28,7 +28,7 @@ from IPython.display import HTML
 from matplotlib.animation import HTMLWriter
 from matplotlib.figure import Figure
 
-from rmsprop_lib.optimizers import Optimizer
+from rmsprop_lib.optimizers.common import Optimizer
 from rmsprop_lib.widgets import figures
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"

@@ -122,8 +122,9 @@ def _step(hp, params, grads, state: RMSPropState) -> tuple[np.ndarray, RMSPropSt
             g = g + hp["weight_decay"] * w
         # V_T = beta V_{T-1} + (1 - beta) g_T^2, the average of F1-F3 (memory ~ 1 / (1 - beta))
         v = np.square(g)
-        v *= 1.0 - beta  # in place: one 8-byte-per-parameter temporary fewer (speed)
-        v += beta * state.v
+        v *= 1.0 - beta  # in place: one temporary fewer (speed), as every *=, += and /= below
+        spare = np.multiply(state.v, beta)  # beta V_{T-1}; its memory holds d_T below (speed)
+        v += spare
         m = (1.0 - beta) * g + beta * state.m if hp["centered"] else state.m
         v_hat, m_hat = v, m
         if hp["bias_correction"]:  # optax: divide both averages by 1 - beta^T
@@ -131,18 +132,17 @@ def _step(hp, params, grads, state: RMSPropState) -> tuple[np.ndarray, RMSPropSt
             v_hat, m_hat = v / correction, m / correction
         if hp["centered"]:  # the variance V_T - m_T^2 (F12); rounding may dip below 0
             v_hat = np.maximum(v_hat - np.square(m_hat), 0.0)
-        # d_T = sqrt(V_T) + eps, or sqrt(V_T + eps): F14 compares the two
-        if hp["eps_in_sqrt"]:
+        if hp["eps_in_sqrt"]:  # d_T = sqrt(V_T + eps), else sqrt(V_T) + eps: F14 compares them
             d = np.sqrt(v_hat + eps)
         else:
-            d = np.sqrt(v_hat)
-            d += eps  # in place: speed
+            d = np.sqrt(v_hat, out=spare)
+            d += eps
         # u_T = eta_t g_T / d_T; |u_T| <= eta / sqrt(1 - beta) when eps = 0 and V_0 = 0 (F7)
         u = eta * g
         if not all_positive(eps):  # eps = 0 lets d_T = 0: then g_T = 0 takes a step of 0, not NaN
             u = np.divide(u, d, out=np.zeros_like(u), where=u != 0.0)
         else:
-            u /= d  # in place: speed
+            u /= d
         b = state.b
         if any_nonzero(momentum):  # b_T = momentum b_{T-1} + u_T (eta inside the buffer)
             b = momentum * state.b + u

@@ -315,6 +315,8 @@ def test_unknown_argument_lists_the_valid_ones():
         ("torch", "RMSprop", {"maximize": True}, "maximize"),
         ("torch", "Adagrad", {"maximize": True}, "maximize"),
         ("torch", "SGD", {"dampening": 0.1}, "dampening"),
+        ("torch", "SGD", {"dampening": False}, "dampening"),
+        ("torch", "SGD", {"dampening": "0"}, "dampening"),
         ("torch", "SGD", {"maximize": 1}, "maximize"),
         ("torch", "Adam", {"decoupled_weight_decay": True}, "decoupled_weight_decay"),
         ("torch", "Adam", {"maximize": True}, "maximize"),

@@ -174,6 +174,12 @@ def test_centered_first_steps_are_finite_when_allowed(settings):
     assert np.all(np.isfinite(path))
 
 
+def test_eps_and_beta_that_do_not_broadcast_are_reported_by_init():
+    optimizer = rmsprop(0.1, np.array([0.0, 0.5, 0.9]), np.array([0.0, 1e-8]), centered=True)
+    with pytest.raises(ValueError, match=r"^beta of shape \(3,\) does not broadcast"):
+        optimizer.init(np.zeros(2))
+
+
 def test_centered_bias_corrected_first_step_divides_by_eps_exactly():
     optimizer = rmsprop(0.1, 0.5, 1e-3, centered=True, bias_correction=True)
     path, _ = trajectory(optimizer, [0.0], [[2.0]])

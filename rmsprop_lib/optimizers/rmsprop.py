@@ -104,7 +104,7 @@ def _first_variance_is_zero_with_eps_zero(hp: Mapping[str, Any]) -> bool:
     try:
         return bool(np.any(np.equal(hp["eps"], 0.0) & zero_variance))
     except ValueError:  # eps and beta do not broadcast together: init will say so
-        return True
+        return False
 
 
 def _init(hp: Mapping[str, Any], params: ArrayLike) -> RMSPropState:

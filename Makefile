@@ -27,10 +27,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## Lint, build the site, then run every unit, site and notebook test (strict nbval).
+NBVAL := -p no:cacheprovider -n 2 --dist loadfile --nbval --nbval-current-env \
+	--nbval-sanitize-with nbval_sanitize.cfg
+
+## Lint, build the site, run every unit, site and notebook test (strict nbval), then the notebooks
+## again under other SIMD levels and BLAS kernels (tools/check_portability.py).
 test: lint book
-	$(BIN)/pytest -v --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg \
-		--cov=rmsprop_lib --cov-report=term-missing tests chapters appendix
+	$(BIN)/pytest -v $(NBVAL) --cov=rmsprop_lib --cov-report=term-missing tests chapters appendix
+	$(BIN)/python tools/check_portability.py -v $(NBVAL) chapters appendix
 
 ## Re-execute every chapter in place, each in a fresh kernel, so the stored outputs are current.
 notebooks: $(STAMP)

@@ -8,6 +8,7 @@ configuration or a batch of them. Everything the chapters use is exported here; 
 underscored names and ``rmsprop_lib.checks`` are internals.
 """
 
+from rmsprop_lib import report
 from rmsprop_lib.frameworks import PRESETS, describe, from_framework
 from rmsprop_lib.gradients import GivenGradients, given_gradients, gradient_sequence
 from rmsprop_lib.mlp import SoftmaxMLP, mlp_classifier
@@ -47,6 +48,7 @@ __all__ = [
     "gradient_sequence",
     "mlp_classifier",
     "online_linear",
+    "report",
     "rmsprop",
     "rosenbrock",
     "run",

@@ -8,6 +8,7 @@ then updated in place on every slider move) is in `rmsprop_lib.widgets.figures`.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -45,8 +46,18 @@ LABELS: dict[str, str] = {
 }
 
 
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
 def book_style() -> None:
-    """Matplotlib settings shared by every chapter: readable sizes, a sensible DPI for the site."""
+    """Matplotlib settings shared by every chapter: readable sizes, a sensible DPI for the site.
+
+    In a Jupyter kernel it also selects the inline backend, so figures reach the notebook's outputs
+    even when the reader's shell sets ``MPLBACKEND=Agg`` (common on servers), which would otherwise
+    make ``plt.show()`` draw nothing.
+    """
+    if "ipykernel" in sys.modules:
+        plt.switch_backend(INLINE_BACKEND)
     plt.rcParams.update(
         {
             "figure.dpi": 96,

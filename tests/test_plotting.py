@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import types
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.contour import QuadContourSet
@@ -34,3 +37,22 @@ def test_new_figure_contour_path_and_loss_curve():
     curve = plotting.loss_curve(axes[1], np.array([1.0, 0.1, 0.01]), "adagrad", label="mine")
     assert axes[1].get_yscale() == "log" and curve.get_label() == "mine"
     plt.close(fig)
+
+
+def test_book_style_selects_the_inline_backend_in_a_kernel(monkeypatch):
+    # A shell with MPLBACKEND=Agg would otherwise leave every plt.show() in a notebook empty.
+    before = plt.get_backend()
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    try:
+        plt.switch_backend("Agg")
+        plotting.book_style()
+        assert plt.get_backend() == plotting.INLINE_BACKEND
+    finally:
+        plt.switch_backend(before)
+
+
+def test_book_style_leaves_the_backend_alone_outside_a_kernel(monkeypatch):
+    monkeypatch.delitem(sys.modules, "ipykernel", raising=False)
+    plt.switch_backend("Agg")
+    plotting.book_style()
+    assert plt.get_backend().lower() == "agg"

@@ -1,0 +1,89 @@
+"""Numbers for the prose, stored at the precision their experiment supports.
+
+A float that went through ``exp``, ``log``, ``**``, a sum or a matrix product differs in its last
+bits from one CPU to the next (NumPy picks SIMD code per CPU, OpenBLAS picks a kernel per CPU). Its
+full ``repr`` is a fact of one machine, not of the course, so the chapters never store it:
+
+- ``significant(x)`` rounds a float to 4 significant digits (exact integers stay as they are);
+- ``glue(name, x)`` stores that rounded value for the book's ``{glue:text}`` roles;
+- ``below(x, bound)`` turns a value at the level of round-off (a gap of 4e-16 between two
+  paths) into the bound it is checked against, since its digits are noise.
+
+Four digits are plenty for prose and far above the round-off of any experiment in the course; a
+value that only round-off produces (a difference of 1e-16) is reported as a bound instead.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+DIGITS = 4
+"""Significant digits kept by default: about what a sentence of prose can use."""
+
+
+def significant(value: Any, digits: int = DIGITS) -> Any:
+    """``value`` rounded to ``digits`` significant digits (decimal rounding of the stored float).
+
+    Integers (Python, NumPy or SymPy) and strings come back unchanged, since they are exact; floats
+    and float arrays are rounded element by element (``-0.0`` becomes ``0.0``). A NaN or an infinity
+    is a ``ValueError``: an experiment that diverged says so in words, not as a number.
+    """
+    if isinstance(digits, bool) or not isinstance(digits, numbers.Integral):
+        raise TypeError(f"digits must be an int, got {digits!r}")
+    if not 1 <= digits <= 15:
+        raise ValueError(f"digits must be in 1..15, got {digits}")
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | np.bool_):
+        raise TypeError(f"value must be a number, not a bool, got {value!r}")
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "iu":
+            return value.copy()
+        if value.dtype.kind != "f":
+            raise TypeError(f"value must be a real number or array, got dtype {value.dtype}")
+        return np.vectorize(lambda x: _round(float(x), digits), otypes=[float])(value)
+    if isinstance(value, numbers.Real):
+        return _round(float(value), digits)
+    raise TypeError(f"value must be a real number, an array or a string, got {value!r}")
+
+
+def _round(x: float, digits: int) -> float:
+    if not np.isfinite(x):
+        raise ValueError(f"value must be finite, got {x!r}: report divergence in words")
+    return float(f"{x:.{digits - 1}e}") + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def below(value: Any, bound: float) -> float:
+    """``bound``, after checking ``|value| < bound``: a round-off-level value, told by its bound.
+
+    The digits of a difference of 4e-16 are whatever the CPU's rounding made them; "below 1e-15" is
+    the fact. Raises ``ValueError`` when the value is not below the bound (or is not finite).
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise TypeError(f"value must be a real number, got {value!r}")
+    if isinstance(bound, bool | np.bool_) or not isinstance(bound, numbers.Real) or not bound > 0:
+        raise ValueError(f"bound must be a positive number, got {bound!r}")
+    if not abs(float(value)) < float(bound):  # also false for NaN
+        raise ValueError(f"value {float(value)!r} is not below the bound {float(bound)!r}")
+    return float(bound)
+
+
+def glue(name: str, value: Any, digits: int = DIGITS) -> None:
+    """Glue ``significant(value, digits)`` under ``name`` for ``{glue:text}`name`` in the prose.
+
+    Nothing is displayed in the cell; the stored record is the rounded value, so it is the same on
+    every machine.
+    """
+    if not isinstance(name, str) or not name or any(c.isspace() or c in "`:" for c in name):
+        raise ValueError(
+            f"name must be a non-empty string without spaces, ':' or '`', got {name!r}"
+        )
+    rounded = significant(value, digits)
+    from myst_nb import glue as myst_glue  # imported here: only a notebook needs myst-nb
+
+    myst_glue(name, rounded, display=False)

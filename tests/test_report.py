@@ -1,0 +1,117 @@
+"""Numbers for the prose: rounding that any CPU reproduces, bounds for round-off, and the glue."""
+
+import math
+
+import myst_nb
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rmsprop_lib import report
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "expected"),
+    [
+        (0.002914426297454588, 4, 0.002914),  # a loss after exp/log-heavy arithmetic
+        (18.999999999999996, 4, 19.0),  # 19 computed through sqrt and division
+        (49.999999999999815, 4, 50.0),
+        (-1.4603545088095868, 7, -1.460355),
+        (0.4999999990000002, 6, 0.5),
+        (1.1195437912485748e-42, 4, 1.12e-42),
+        (0.2708333333333333, 1, 0.3),
+        (-0.00001, 1, -1e-05),
+    ],
+)
+def test_significant_rounds_to_the_given_digits(value, digits, expected):
+    assert report.significant(value, digits) == expected
+
+
+def test_neighbouring_floats_round_to_the_same_number():
+    # The last-bit differences between CPUs: 0.022471481378545495 on one, ...549 on another.
+    assert report.significant(0.022471481378545495) == report.significant(0.02247148137854549)
+    assert report.significant(0.7272607234839087) == report.significant(0.727260723483869)
+    assert repr(report.significant(0.022471481378545495)) == "0.02247"
+
+
+@given(st.floats(min_value=-1e300, max_value=1e300, allow_nan=False).filter(lambda x: x != 0))
+def test_rounding_error_is_at_most_half_a_unit_in_the_last_digit(x):
+    rounded = report.significant(x, 4)
+    unit = 10.0 ** (math.floor(math.log10(abs(x))) - 3)
+    assert abs(rounded - x) <= 0.5 * unit * (1 + 1e-9) + 1e-300
+    assert len(repr(abs(rounded)).split("e")[0].replace(".", "").strip("0")) <= 4
+
+
+def test_exact_values_stay_exact():
+    assert report.significant(123456789) == 123456789
+    assert report.significant(np.int64(2**40 + 1)) == 2**40 + 1
+    assert report.significant(sp.Integer(10) ** 20) == 10**20
+    assert report.significant("diverged") == "diverged"
+    assert report.significant(np.array([3, 5])).tolist() == [3, 5]
+
+
+def test_negative_zero_becomes_zero():
+    assert math.copysign(1.0, report.significant(-1e-400)) == 1.0
+
+
+def test_arrays_round_element_by_element():
+    rounded = report.significant(np.array([[1.23456, -9.87654e-20], [0.0, 5e5 + 0.5]]), 3)
+    np.testing.assert_array_equal(rounded, [[1.23, -9.88e-20], [0.0, 5e5]])
+    assert rounded.dtype == np.float64
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, np.float64("nan")])
+def test_non_finite_values_are_refused(bad):
+    with pytest.raises(ValueError, match="finite"):
+        report.significant(bad)
+    with pytest.raises(ValueError, match="finite"):
+        report.significant(np.array([1.0, bad]))
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "error", "message"),
+    [
+        (1.0, 0, ValueError, "digits must be in 1..15"),
+        (1.0, 16, ValueError, "digits must be in 1..15"),
+        (1.0, 2.0, TypeError, "digits must be an int"),
+        (1.0, True, TypeError, "digits must be an int"),
+        (True, 4, TypeError, "not a bool"),
+        (None, 4, TypeError, "value must be"),
+        (np.array(["a"]), 4, TypeError, "dtype"),
+    ],
+)
+def test_bad_arguments_are_named(value, digits, error, message):
+    with pytest.raises(error, match=message):
+        report.significant(value, digits)
+
+
+def test_below_reports_the_bound_and_checks_it():
+    assert report.below(4.440892098500626e-16, 1e-14) == 1e-14
+    assert report.below(-3e-16, 1e-15) == 1e-15
+    with pytest.raises(ValueError, match="not below"):
+        report.below(2e-14, 1e-14)
+    with pytest.raises(ValueError, match="not below"):
+        report.below(math.nan, 1e-14)
+    with pytest.raises(ValueError, match="bound must be a positive"):
+        report.below(0.0, 0.0)
+    with pytest.raises(TypeError, match="value must be a real"):
+        report.below("0", 1.0)
+
+
+def test_glue_stores_the_rounded_value(monkeypatch):
+    stored = []
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: stored.append((name, value)))
+    report.glue("ch6_loss", 0.022471481378545495)
+    report.glue("ch6_steps", np.int64(3000))
+    report.glue("ch5_floor_0.003", 0.4999999990000002, digits=6)
+    assert stored == [("ch6_loss", 0.02247), ("ch6_steps", 3000), ("ch5_floor_0.003", 0.5)]
+    assert type(stored[1][1]) is int
+
+
+@pytest.mark.parametrize("name", ["", "two words", "a:b", "a`b", 3])
+def test_glue_refuses_names_the_roles_cannot_use(name, monkeypatch):
+    monkeypatch.setattr(myst_nb, "glue", lambda *args, **kwargs: None)
+    with pytest.raises(ValueError, match="name must be"):
+        report.glue(name, 1.0)

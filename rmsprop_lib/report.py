@@ -42,6 +42,8 @@ def significant(value: Any, digits: int = DIGITS) -> Any:
     if isinstance(value, numbers.Integral):
         return int(value)
     if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return significant(value.item(), digits)
         if value.dtype.kind in "iu":
             return value.copy()
         if value.dtype.kind != "f":
@@ -55,7 +57,10 @@ def significant(value: Any, digits: int = DIGITS) -> Any:
 def _round(x: float, digits: int) -> float:
     if not np.isfinite(x):
         raise ValueError(f"value must be finite, got {x!r}: report divergence in words")
-    return float(f"{x:.{digits - 1}e}") + 0.0  # + 0.0 turns -0.0 into 0.0
+    rounded = float(f"{x:.{digits - 1}e}") + 0.0  # + 0.0 turns -0.0 into 0.0
+    if not np.isfinite(rounded):
+        raise ValueError(f"value {x!r} rounds past the largest float at {digits} digits")
+    return rounded
 
 
 def below(value: Any, bound: float) -> float:
@@ -66,8 +71,12 @@ def below(value: Any, bound: float) -> float:
     """
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         raise TypeError(f"value must be a real number, got {value!r}")
-    if isinstance(bound, bool | np.bool_) or not isinstance(bound, numbers.Real) or not bound > 0:
-        raise ValueError(f"bound must be a positive number, got {bound!r}")
+    if (
+        isinstance(bound, bool | np.bool_)
+        or not isinstance(bound, numbers.Real)
+        or not 0 < bound < np.inf
+    ):
+        raise ValueError(f"bound must be a positive finite number, got {bound!r}")
     if not abs(float(value)) < float(bound):  # also false for NaN
         raise ValueError(f"value {float(value)!r} is not below the bound {float(bound)!r}")
     return float(bound)

@@ -1,7 +1,10 @@
 """Which SIMD levels and BLAS kernels `make test` runs the notebooks under, by CPU."""
 
 import importlib.util
+import platform
 from pathlib import Path
+
+import pytest
 
 spec = importlib.util.spec_from_file_location(
     "check_portability", Path(__file__).parents[1] / "tools" / "check_portability.py"
@@ -47,3 +50,11 @@ def test_cpu_flags_reads_this_machine():
     flags = check_portability.cpu_flags()
     if Path("/proc/cpuinfo").exists():
         assert flags, "a Linux machine lists its CPU flags"
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64", reason="the settings exist on x86-64 only")
+def test_the_settings_take_effect_and_a_bogus_one_is_caught():
+    for _, settings in check_portability.configurations("x86_64", check_portability.cpu_flags()):
+        assert check_portability.took_effect(settings)
+    unknown = {"NPY_DISABLE_CPU_FEATURES": "", "OPENBLAS_CORETYPE": "NoSuchKernel"}
+    assert not check_portability.took_effect(unknown)

@@ -115,3 +115,19 @@ def test_glue_refuses_names_the_roles_cannot_use(name, monkeypatch):
     monkeypatch.setattr(myst_nb, "glue", lambda *args, **kwargs: None)
     with pytest.raises(ValueError, match="name must be"):
         report.glue(name, 1.0)
+
+
+def test_a_value_that_rounds_past_the_largest_float_is_refused():
+    with pytest.raises(ValueError, match="largest float"):
+        report.significant(1.7976931348623157e308)
+
+
+def test_a_zero_dimensional_array_comes_back_as_a_number():
+    assert report.significant(np.array(0.123456)) == 0.1235
+    assert type(report.significant(np.array(0.123456))) is float
+    assert report.significant(np.array(7)) == 7
+
+
+def test_below_needs_a_finite_bound():
+    with pytest.raises(ValueError, match="positive finite"):
+        report.below(1.0, math.inf)

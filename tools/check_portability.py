@@ -63,6 +63,26 @@ def configurations(machine: str, flags: set[str]) -> list[tuple[str, dict[str, s
     return runs
 
 
+PROBE = """
+import threadpoolctl
+from numpy.lib._utils_impl import _opt_info  # NumPy's own summary: 'X86_V3?' marks a disabled group
+print(threadpoolctl.threadpool_info()[0]["architecture"], _opt_info())
+"""
+
+
+def took_effect(settings: dict[str, str]) -> bool:
+    """Whether a Python started with ``settings`` really runs that BLAS kernel and SIMD level."""
+    env = {**os.environ, **settings}
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    kernel, groups = out[0], out[1:]
+    disabled = set(settings["NPY_DISABLE_CPU_FEATURES"].split())
+    active = {group.rstrip("*") for group in groups if not group.endswith("?")}
+    print(f"portability: OpenBLAS kernel {kernel}, NumPy groups {' '.join(groups)}", flush=True)
+    return kernel.lower() == settings["OPENBLAS_CORETYPE"].lower() and not active & disabled
+
+
 def main(pytest_args: list[str]) -> int:
     runs = configurations(platform.machine(), cpu_flags())
     if not runs:
@@ -71,6 +91,10 @@ def main(pytest_args: list[str]) -> int:
     failed = []
     for name, settings in runs:
         print(f"portability: notebooks under {name}: {settings}", flush=True)
+        if not took_effect(settings):
+            print(f"portability: {name} did not take effect", file=sys.stderr)
+            failed.append(name)
+            continue
         env = {**os.environ, **settings}
         command = [sys.executable, "-m", "pytest", *pytest_args]
         if subprocess.run(command, env=env, check=False).returncode != 0:

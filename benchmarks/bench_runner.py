@@ -15,7 +15,7 @@ import numpy as np
 from results_file import save
 
 from rmsprop_lib.objectives import elongated_quadratic
-from rmsprop_lib.optimizers import rmsprop
+from rmsprop_lib.optimizers.rmsprop import rmsprop
 from rmsprop_lib.runner import run
 
 STEPS = 500

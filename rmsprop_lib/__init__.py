@@ -1,41 +1,52 @@
 """rmsprop_lib: the NumPy library behind the course "RMSProp: fixing AdaGrad's vanishing step".
 
 Optimizers are pairs of pure functions, ``opt.init(params)`` and ``opt.step(params, grads,
-state)``; objectives have ``value`` and ``grad``; ``run`` records a whole trajectory, for one
-configuration or a batch of them.
+state)``, one family per module of ``rmsprop_lib.optimizers`` (RMSProp's whole update is
+``rmsprop_lib/optimizers/rmsprop.py``); ``from_framework`` builds the one a framework computes.
+Objectives have ``value`` and ``grad``; ``run`` records a whole trajectory, for one
+configuration or a batch of them. Everything the chapters use is exported here; the modules'
+underscored names and ``rmsprop_lib.checks`` are internals.
 """
 
 from rmsprop_lib import report
-from rmsprop_lib.adam import adam, amsgrad
-from rmsprop_lib.frameworks import describe, from_framework
-from rmsprop_lib.gradients import GivenGradients, given_gradients
+from rmsprop_lib.frameworks import PRESETS, describe, from_framework
+from rmsprop_lib.gradients import GivenGradients, given_gradients, gradient_sequence
 from rmsprop_lib.mlp import SoftmaxMLP, mlp_classifier
 from rmsprop_lib.objectives import (
+    Objective,
     elongated_quadratic,
-    gradient_sequence,
     online_linear,
     rosenbrock,
     saddle_surface,
     sparse_least_squares,
 )
-from rmsprop_lib.optimizers import Optimizer, adagrad, momentum, rmsprop, sgd
-from rmsprop_lib.runner import Trajectory, run
+from rmsprop_lib.optimizers.adagrad import AdaGradState, adagrad
+from rmsprop_lib.optimizers.adam import AdamState, adam
+from rmsprop_lib.optimizers.common import Optimizer
+from rmsprop_lib.optimizers.rmsprop import RMSPropState, rmsprop
+from rmsprop_lib.optimizers.sgd import SGDState, sgd
+from rmsprop_lib.runner import DIVERGENCE_BOUND, Trajectory, run
 
 __all__ = [
+    "DIVERGENCE_BOUND",
+    "PRESETS",
+    "AdaGradState",
+    "AdamState",
     "GivenGradients",
+    "Objective",
     "Optimizer",
+    "RMSPropState",
+    "SGDState",
     "SoftmaxMLP",
     "Trajectory",
     "adagrad",
     "adam",
-    "amsgrad",
     "describe",
     "elongated_quadratic",
     "from_framework",
     "given_gradients",
     "gradient_sequence",
     "mlp_classifier",
-    "momentum",
     "online_linear",
     "report",
     "rmsprop",

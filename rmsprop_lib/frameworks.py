@@ -7,33 +7,41 @@ optax 0.2.8, TensorFlow 1 kernels). Each entry holds:
 
 - ``factory``: the ``rmsprop_lib.optimizers`` function it calls;
 - ``arguments``: framework argument -> (factory argument, framework default); the factory argument
-  is a tuple to unpack a pair (torch's ``betas``) or None for a ``switches`` argument, the default
-  is ``REQUIRED`` where the framework has none;
+  is a tuple to unpack a pair (torch's ``betas``), the default is ``REQUIRED`` where the framework
+  has none;
 - ``none_means``: arguments whose ``None`` stands for a number (Keras ``weight_decay=None`` is 0);
 - ``fixed``: factory switches the framework hard-codes (eps placement, initial accumulator, ...);
-- ``switches``: a bool argument that selects another factory (torch Adam's ``amsgrad``);
 - ``inert``: arguments that never change the arithmetic (``foreach``, ``name``, ...): any value;
 - ``unmodelled``: arguments accepted only at their default (``maximize``, ``dampening``, Keras
   ``clipnorm``...), because the library does not model other values;
 - ``positive``: arguments the framework requires to be > 0 (TF1 Adagrad's accumulator);
+- ``nesterov_needs_momentum``: the framework refuses ``nesterov=True`` without a momentum > 0
+  (PyTorch's SGD);
 - ``lr_outside_momentum``: the framework keeps the learning rate outside the momentum buffer
   (PyTorch). The library keeps it inside, which is the same only for a constant learning rate, so
   a schedule together with momentum is rejected rather than silently computed differently;
 - ``momentum_form``, ``weight_decay_form``: text for ``describe`` (the frameworks chapter's table).
 
 Learning-rate schedules (callables) keep the library's convention, ``schedule(t)`` of the 1-based
-step index, not optax's or Keras' 0-based count.
+step index, not optax's or Keras' 0-based count (nor the epoch count of PyTorch's schedulers):
+the framework schedule ``f(count)`` is the library schedule ``lambda t: f(t - 1)``.
+
+Framework arguments may be Python or NumPy scalars (``np.float64(0.0)``, ``np.True_``) alike.
 """
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from rmsprop_lib.adam import adam, amsgrad
-from rmsprop_lib.optimizers import Optimizer, adagrad, momentum, rmsprop, sgd
+from rmsprop_lib.optimizers.adagrad import adagrad
+from rmsprop_lib.optimizers.adam import adam
+from rmsprop_lib.optimizers.common import Optimizer
+from rmsprop_lib.optimizers.rmsprop import rmsprop
+from rmsprop_lib.optimizers.sgd import sgd
 
 
 class _Required:
@@ -92,15 +100,16 @@ PRESETS: dict[tuple[str, str], dict[str, Any]] = {
         "weight_decay_form": _TORCH_L2,
     },
     ("torch", "SGD"): {
-        "factory": momentum,
+        "factory": sgd,
         "arguments": {
             "lr": ("learning_rate", 0.001),
-            "momentum": ("beta", 0.0),
+            "momentum": ("momentum", 0.0),
             "weight_decay": ("weight_decay", 0.0),
             "nesterov": ("nesterov", False),
         },
         "inert": ("foreach", "differentiable", "fused"),
         "unmodelled": {"dampening": 0.0, "maximize": False},
+        "nesterov_needs_momentum": True,
         "momentum_form": "b <- momentum b + g (b_1 = g); w <- w - lr b; "
         "nesterov: w <- w - lr (g + momentum b)",
         "weight_decay_form": _TORCH_L2,
@@ -112,10 +121,9 @@ PRESETS: dict[tuple[str, str], dict[str, Any]] = {
             "betas": (("beta1", "beta2"), (0.9, 0.999)),
             "eps": ("eps", 1e-8),
             "weight_decay": ("weight_decay", 0.0),
-            "amsgrad": (None, False),
+            "amsgrad": ("amsgrad", False),
         },
         "fixed": {"bias_correction": True},
-        "switches": {"amsgrad": amsgrad},
         "inert": ("foreach", "capturable", "differentiable", "fused"),
         "unmodelled": {"maximize": False, "decoupled_weight_decay": False},
         "momentum_form": "m <- beta1 m + (1 - beta1) g, bias-corrected by 1 - beta1^t",
@@ -232,10 +240,10 @@ def from_framework(framework: str, name: str, /, **kwargs: Any) -> Optimizer:
         raise TypeError(f"{label} requires {', '.join(missing)} (the framework has no default)")
     _check_unmodelled(entry, kwargs, label)
     _check_schedule_with_momentum(entry, settings, label)
-    factory = _factory(entry, settings, label)
+    _check_nesterov(entry, settings, label)
     arguments = _factory_arguments(entry, settings, label)
     try:
-        optimizer = factory(**arguments)
+        optimizer = entry["factory"](**arguments)
     except (TypeError, ValueError) as error:
         raise type(error)(f"{label}: {_in_framework_words(entry, str(error))}") from error
     for argument in entry.get("positive", ()):
@@ -311,19 +319,27 @@ def _check_schedule_with_momentum(
         )
 
 
+def _check_nesterov(entry: Mapping[str, Any], settings: Mapping[str, Any], label: str) -> None:
+    """PyTorch's SGD: "Nesterov momentum requires a momentum and zero dampening"."""
+    if not entry.get("nesterov_needs_momentum"):
+        return
+    nesterov = settings["nesterov"]
+    if not isinstance(nesterov, bool | np.bool_) or not nesterov:
+        return  # False, or not a bool (which the factory reports)
+    momentum = settings["momentum"]
+    if isinstance(momentum, numbers.Real | np.ndarray) and not np.all(np.asarray(momentum) > 0):
+        raise ValueError(f"{label}: nesterov=True requires a momentum > 0, got {momentum!r}")
+
+
 def _is_default(value: Any, default: Any) -> bool:
-    if default is None or isinstance(default, bool):
-        return value is default
-    return type(value) in (int, float) and value == default
-
-
-def _factory(entry: Mapping[str, Any], settings: Mapping[str, Any], label: str) -> Any:
-    for argument, factory in entry.get("switches", {}).items():
-        if not isinstance(settings[argument], bool):
-            raise TypeError(f"{label}: {argument} must be a bool, got {settings[argument]!r}")
-        if settings[argument]:
-            return factory
-    return entry["factory"]
+    """Whether ``value`` is the framework's default, NumPy scalars included."""
+    if default is None:
+        return value is None
+    if isinstance(default, bool):
+        return isinstance(value, bool | np.bool_) and bool(value) == default
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        return False
+    return value == default
 
 
 def _factory_arguments(entry: Mapping[str, Any], settings: Mapping[str, Any], label: str) -> dict:
@@ -363,7 +379,7 @@ def _library_default(entry: Mapping[str, Any], library_name: str) -> Any:
 
 def _eps_placement(entry: Mapping[str, Any]) -> str | None:
     """ "inside" sqrt(V + eps), "outside" sqrt(V) + eps, "none" (no eps), None (no denominator)."""
-    if entry["factory"] in (sgd, momentum):
+    if entry["factory"] is sgd:
         return None
     if entry.get("fixed", {}).get("eps") == 0.0:
         return "none"

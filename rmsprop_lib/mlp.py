@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from rmsprop_lib.objectives import _integer, _read_only, _real
+from rmsprop_lib.checks import integer, read_only, real, real_matrix
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,7 +57,7 @@ class SoftmaxMLP:
 
     def init_params(self, seed: int | None = None) -> np.ndarray:
         """Glorot-uniform weights, W ~ U(-sqrt(6/(fan_in+fan_out)), +...), and zero biases."""
-        seed = self.seed if seed is None else _integer("seed", seed, at_least=0)
+        seed = self.seed if seed is None else integer("seed", seed, at_least=0)
         rng = np.random.default_rng(seed)
         parts = []
         for fan_in, fan_out in ((self.X.shape[1], self.hidden), (self.hidden, self.n_classes)):
@@ -71,7 +71,7 @@ class SoftmaxMLP:
         Epoch e (0-based) shuffles the samples with the seed (seed, e) and cuts the permutation
         into n // batch_size batches; the remainder is skipped in that epoch.
         """
-        t = _integer("t", t, at_least=1)
+        t = integer("t", t, at_least=1)
         n = self.X.shape[0]
         if self.batch_size is None:
             return np.arange(n)
@@ -120,7 +120,7 @@ class SoftmaxMLP:
 
     def predict(self, w, X=None) -> np.ndarray:
         """The predicted class of each sample of X (default: the training data), (..., n)."""
-        X = self.X if X is None else _features(X)
+        X = self.X if X is None else real_matrix("X", X)
         return np.argmax(self._logits(w, X)[1], axis=-1)
 
     def accuracy(self, w, X=None, y=None) -> np.ndarray:
@@ -131,17 +131,8 @@ class SoftmaxMLP:
         return np.mean(self.predict(w, X) == y, axis=-1)
 
 
-def _features(X) -> np.ndarray:
-    X = np.asarray(X)
-    if X.dtype == bool or X.dtype.kind not in "iuf":
-        raise TypeError(f"X must be a real array, got dtype {X.dtype}")
-    if X.ndim != 2 or X.size == 0 or not np.all(np.isfinite(X)):
-        raise ValueError(f"X must be a finite, non-empty 2-D array, got shape {X.shape}")
-    return X.astype(np.float64)
-
-
 def _data(X, y) -> tuple[np.ndarray, np.ndarray]:
-    X, y = _features(X), np.asarray(y)
+    X, y = real_matrix("X", X), np.asarray(y)
     if y.dtype == bool or y.dtype.kind not in "iu":
         raise TypeError(f"y must hold integer class labels, got dtype {y.dtype}")
     if y.shape != X.shape[:1] or y.min() < 0:
@@ -163,12 +154,12 @@ def mlp_classifier(
     order; ``batch_size`` (None: full batch) must be between 1 and n.
     """
     X, y = _data(X, y)
-    hidden = _integer("hidden", hidden, at_least=1)
-    seed = _integer("seed", seed, at_least=0)
-    l2 = _real("l2", l2, at_least=0.0)
+    hidden = integer("hidden", hidden, at_least=1)
+    seed = integer("seed", seed, at_least=0)
+    l2 = real("l2", l2, at_least=0.0)
     if batch_size is not None:
-        batch_size = _integer("batch_size", batch_size, at_least=1)
+        batch_size = integer("batch_size", batch_size, at_least=1)
         if batch_size > X.shape[0]:
             raise ValueError(f"batch_size must be <= n_samples={X.shape[0]}, got {batch_size}")
     n_classes = int(y.max()) + 1
-    return SoftmaxMLP(_read_only(X), _read_only(y), hidden, n_classes, seed, l2, batch_size)
+    return SoftmaxMLP(read_only(X), read_only(y), hidden, n_classes, seed, l2, batch_size)

@@ -5,39 +5,28 @@ Every objective has ``value(w, t=1)`` (shape ``w.shape[:-1]``: one loss per row 
 1-based step index; only :func:`online_linear` (and minibatch mode of :mod:`rmsprop_lib.mlp`) use
 it. Objectives also carry ``name`` (for plot titles) and ``minimum`` (the minimiser, or None).
 The factories (lower-case functions) validate their arguments and build the frozen dataclasses.
+Gradient sequences that drive an optimizer without a loss are in ``rmsprop_lib.gradients``.
 """
 
 import math
-import numbers
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-
-def _real(name: str, value: object, *, above=None, at_least=None, at_most=None) -> float:
-    """Return ``value`` as a float, or raise naming ``name``: real, finite and in range."""
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    if above is not None and not number > above:
-        raise ValueError(f"{name} must be > {above:g}, got {value!r}")
-    if at_least is not None and not number >= at_least:
-        raise ValueError(f"{name} must be >= {at_least:g}, got {value!r}")
-    if at_most is not None and not number <= at_most:
-        raise ValueError(f"{name} must be <= {at_most:g}, got {value!r}")
-    return number
+from rmsprop_lib.checks import integer, read_only, real
 
 
-def _integer(name: str, value: object, *, at_least: int) -> int:
-    """Return ``value`` as an int >= ``at_least``, or raise naming ``name`` (bool is rejected)."""
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < at_least:
-        raise ValueError(f"{name} must be >= {at_least}, got {value!r}")
-    return int(value)
+class Objective(Protocol):
+    """What ``run`` and ``plotting.contour`` need of an objective (every one here has it); an
+    objective may also have ``project(w)``, which ``run`` applies after each step."""
+
+    def grad(self, w: np.ndarray, t: int) -> np.ndarray:
+        """The gradient g_t at ``w``, shape (d,) or (B, d), for step t."""
+
+    def value(self, w: np.ndarray, t: int) -> np.ndarray:
+        """The loss at ``w``, one value per row, when step t is taken."""
 
 
 def _parameters(w, size: int) -> np.ndarray:
@@ -45,11 +34,6 @@ def _parameters(w, size: int) -> np.ndarray:
     array = np.asarray(w, dtype=np.float64)
     if array.ndim == 0 or array.shape[-1] != size:
         raise ValueError(f"w must have {size} entries on its last axis, got shape {array.shape}")
-    return array
-
-
-def _read_only(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
     return array
 
 
@@ -93,14 +77,14 @@ def elongated_quadratic(
     condition_number: float = 10.0, rotation: float = 0.0, scale: float = 1.0
 ) -> ElongatedQuadratic:
     """The 2-D quadratic valley with curvatures ``scale/condition_number`` and ``scale``."""
-    condition_number = _real("condition_number", condition_number, at_least=1.0)
-    rotation = _real("rotation", rotation)
-    scale = _real("scale", scale, above=0.0)
+    condition_number = real("condition_number", condition_number, at_least=1.0)
+    rotation = real("rotation", rotation)
+    scale = real("scale", scale, above=0.0)
     cos, sin = math.cos(rotation), math.sin(rotation)
     turn = np.array([[cos, -sin], [sin, cos]])
     hessian = turn @ np.diag([scale / condition_number, scale]) @ turn.T
     hessian = (hessian + hessian.T) / 2  # exactly symmetric
-    return ElongatedQuadratic(condition_number, rotation, scale, _read_only(hessian))
+    return ElongatedQuadratic(condition_number, rotation, scale, read_only(hessian))
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,7 +116,7 @@ class Rosenbrock:
 
 def rosenbrock(a: float = 1.0, b: float = 100.0) -> Rosenbrock:
     """Rosenbrock's banana valley; ``b > 0`` sets how steep the walls of the valley are."""
-    return Rosenbrock(_real("a", a), _real("b", b, above=0.0))
+    return Rosenbrock(real("a", a), real("b", b, above=0.0))
 
 
 @dataclass(frozen=True, eq=False)
@@ -166,8 +150,8 @@ class SaddleSurface:
 def saddle_surface(negative_curvature: float = 1.0, curvature: float = 1.0) -> SaddleSurface:
     """A double well in x times a parabola in y: a saddle at 0 between two minima at (+-1, 0)."""
     return SaddleSurface(
-        _real("negative_curvature", negative_curvature, above=0.0),
-        _real("curvature", curvature, above=0.0),
+        real("negative_curvature", negative_curvature, above=0.0),
+        real("curvature", curvature, above=0.0),
     )
 
 
@@ -214,9 +198,9 @@ def sparse_least_squares(
 
     ``w_true`` defaults to all ones. Realised frequencies: ``round(p_j n_samples) / n_samples``.
     """
-    n_samples = _integer("n_samples", n_samples, at_least=1)
-    seed = _integer("seed", seed, at_least=0)
-    noise = _real("noise", noise, at_least=0.0)
+    n_samples = integer("n_samples", n_samples, at_least=1)
+    seed = integer("seed", seed, at_least=0)
+    noise = real("noise", noise, at_least=0.0)
     counts = _feature_counts(frequencies, n_samples)
     w_true = np.ones(counts.size) if w_true is None else np.array(w_true, dtype=np.float64)
     if w_true.shape != counts.shape or not np.all(np.isfinite(w_true)):
@@ -232,7 +216,7 @@ def sparse_least_squares(
     minimum = w_true + (X.T @ errors) / counts
     residual = float(np.sum((X @ minimum - y) ** 2) / (2 * n_samples))
     arrays = (counts / n_samples, X, y, w_true, X.T @ X / n_samples, minimum)
-    return SparseLeastSquares(*(_read_only(array) for array in arrays), residual)
+    return SparseLeastSquares(*(read_only(array) for array in arrays), residual)
 
 
 def _feature_counts(frequencies, n_samples: int) -> np.ndarray:
@@ -275,7 +259,7 @@ class OnlineLinear:
 
     def slope(self, t: int) -> float:
         """The gradient of f_t: C on the first step of each period, -1 otherwise."""
-        t = _integer("t", t, at_least=1)
+        t = integer("t", t, at_least=1)
         return self.C if (t - 1) % self.period == 0 else -1.0
 
     def value(self, w, t: int = 1) -> np.ndarray:
@@ -294,49 +278,5 @@ class OnlineLinear:
 
 def online_linear(C: float = 3.0, period: int = 3) -> OnlineLinear:
     """Reddi et al.'s sequence on which RMSProp with small beta goes to the worst point, x = +1."""
-    period = _integer("period", period, at_least=2)
-    return OnlineLinear(_real("C", C, above=period - 1), period)
-
-
-GRADIENT_KINDS = ("constant", "decaying", "noisy", "spike")
-
-
-def gradient_sequence(
-    kind: str,
-    steps: int,
-    *,
-    scale: float = 1.0,
-    decay: float = 0.99,
-    noise_std: float = 1.0,
-    spike_steps: int = 100,
-    spike_scale: float = 100.0,
-    shape: tuple[int, ...] = (),
-    seed: int = 0,
-) -> np.ndarray:
-    """Gradients g_1..g_steps, shape ``(steps, *shape)``, from one of four models (``t`` 1-based).
-
-    - ``"constant"``: g_t = scale.
-    - ``"decaying"``: g_t = scale * decay^(t-1) (geometric).
-    - ``"noisy"``: g_t = scale + noise_std * N(0, 1), seeded by ``seed``.
-    - ``"spike"``: g_t = spike_scale for t <= spike_steps, then scale (large, then small).
-    """
-    if kind not in GRADIENT_KINDS:
-        raise ValueError(f"kind must be one of {GRADIENT_KINDS}, got {kind!r}")
-    steps = _integer("steps", steps, at_least=1)
-    scale = _real("scale", scale)
-    decay = _real("decay", decay, at_least=0.0, at_most=1.0)
-    noise_std = _real("noise_std", noise_std, at_least=0.0)
-    spike_steps = _integer("spike_steps", spike_steps, at_least=0)
-    spike_scale = _real("spike_scale", spike_scale)
-    seed = _integer("seed", seed, at_least=0)
-    shape = tuple(_integer("shape", size, at_least=0) for size in shape)
-    t = np.arange(1, steps + 1, dtype=np.float64).reshape((steps,) + (1,) * len(shape))
-    if kind == "constant":
-        gradients = np.full_like(t, scale)
-    elif kind == "decaying":
-        gradients = scale * decay ** (t - 1)
-    elif kind == "noisy":
-        gradients = scale + noise_std * np.random.default_rng(seed).standard_normal((steps, *shape))
-    else:
-        gradients = np.where(t <= spike_steps, spike_scale, scale)
-    return np.broadcast_to(gradients, (steps, *shape)).copy()
+    period = integer("period", period, at_least=2)
+    return OnlineLinear(real("C", C, above=period - 1), period)

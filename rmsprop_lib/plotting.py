@@ -18,7 +18,7 @@ from matplotlib.contour import QuadContourSet
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from rmsprop_lib.runner import Objective
+from rmsprop_lib.objectives import Objective
 
 #: The book-wide colour of each optimizer (Okabe-Ito).
 COLORS: dict[str, str] = {

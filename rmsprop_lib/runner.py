@@ -6,34 +6,25 @@ the trajectory. Each step t = 1..steps takes ``g_t = objective.grad(w_{t-1}, t)`
 has one. ``loss[i]`` is ``objective.value(params[i], i + 1)``: the loss of the parameters held
 when step i + 1 is taken (so for an online problem, ``loss[:-1].sum(0)`` is the online loss).
 
-Divergence: a row diverges at the first step t (0 for w0 itself) at which its loss is not
-finite or any parameter is not finite or exceeds ``DIVERGENCE_BOUND`` in absolute value. From
-then on the row is frozen: every record of step >= t (params, loss, grads, v and
-effective_learning_rate) holds NaN, ``diverged`` is True and ``diverged_at`` is t. The other
-rows continue unchanged and no floating-point warning is emitted.
+Divergence is an outcome, not an error: a row diverges at the first step t (0 for w0 itself) at
+which its loss is not finite, any parameter is not finite or exceeds ``DIVERGENCE_BOUND`` in
+absolute value, or the gradient g_t taken at its parameters is not finite. From then on the row
+is frozen: every record of step >= t (params, loss, grads, v and effective_learning_rate) holds
+NaN, ``diverged`` is True and ``diverged_at`` is t. The other rows continue unchanged and no
+floating-point warning is emitted. (``optimizer.step`` itself refuses a non-finite gradient with
+a ValueError: ``run`` hands it a zero gradient in the rows already labelled diverged.)
 """
 
-import numbers
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from rmsprop_lib.optimizers import Optimizer
+from rmsprop_lib import checks
+from rmsprop_lib.objectives import Objective
+from rmsprop_lib.optimizers.common import Optimizer
 
 DIVERGENCE_BOUND = 1e12
-
-
-class Objective(Protocol):
-    """What ``run`` needs of an objective (every one in ``rmsprop_lib.objectives`` has it); an
-    objective may also have ``project(w)``, applied after each step."""
-
-    def grad(self, w: np.ndarray, t: int) -> np.ndarray:
-        """The gradient g_t at ``w``, shape (d,) or (B, d), for step t."""
-
-    def value(self, w: np.ndarray, t: int) -> np.ndarray:
-        """The loss at ``w``, one value per row, when step t is taken."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,7 +38,9 @@ class Trajectory:
     - ``v`` (R-1, *w0.shape): the optimizer state's accumulator V_T after step t, or None if the
       state has no field ``v`` (SGD, momentum).
     - ``effective_learning_rate`` (R-1, *w0.shape): ``optimizer.effective_learning_rate(state)``
-      after step t, the per-coordinate factor that multiplied g_t.
+      after step t: eta_t / d_t for AdaGrad and RMSProp (the factor that turned the gradient into
+      the step before momentum and decoupled weight decay), eta_t for SGD, the factor of m_t for
+      Adam; each factory's docstring gives the exact definition.
     - ``diverged`` (*batch, bool) and ``diverged_at`` (*batch, int; -1 if not diverged).
     """
 
@@ -72,10 +65,7 @@ class Trajectory:
 
     def steps_to_tolerance(self, tol: float) -> np.ndarray:
         """The first recorded step at which loss <= tol, or -1 if never; shape batch."""
-        if isinstance(tol, bool | np.bool_) or not isinstance(tol, numbers.Real):
-            raise TypeError(f"tol must be a real number, got {tol!r}")
-        if not np.isfinite(tol):
-            raise ValueError(f"tol must be finite, got {tol!r}")
+        checks.real("tol", tol)
         reached = self.loss <= tol
         first = self.recorded_steps[np.argmax(reached, axis=0)]
         return np.where(reached.any(axis=0), first, -1)
@@ -89,8 +79,8 @@ def run(
     Batched runs are one array computation per step: give the optimizer array hyperparameters
     that broadcast against (B, d), e.g. ``learning_rate=lrs[:, None]``.
     """
-    steps = _positive_int("steps", steps)
-    record_every = _positive_int("record_every", record_every)
+    steps = checks.integer("steps", steps, at_least=1)
+    record_every = checks.integer("record_every", record_every, at_least=1)
     w = _initial_params(w0)
     recorded_steps = np.arange(0, steps + record_every, record_every)
     recorded_steps[-1] = steps  # always record the last step
@@ -105,7 +95,9 @@ def run(
         records.save_params(0, w, loss)
         for t in range(1, steps + 1):
             gradient = objective.grad(w, t)
-            new_w, state = optimizer.step(w, gradient, state)
+            _mark_bad_gradients(t, gradient, alive, diverged_at)
+            finite_gradient = gradient if alive.all() else np.where(alive[..., None], gradient, 0.0)
+            new_w, state = optimizer.step(w, finite_gradient, state)
             if project is not None:
                 new_w = project(new_w)
             loss = objective.value(new_w, t + 1)
@@ -114,14 +106,6 @@ def run(
             w = new_w if alive.all() else np.where(alive[..., None], new_w, w)
             records.save_step(t, new_w, loss, gradient, state, optimizer)
     return records.finish(diverged_at)
-
-
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value!r}")
-    return int(value)
 
 
 def _initial_params(w0) -> np.ndarray:
@@ -145,6 +129,16 @@ def _mark_divergence(t: int, w, loss, alive: np.ndarray, diverged_at: np.ndarray
     if newly_diverged.any():
         diverged_at[newly_diverged] = t
         alive &= healthy
+
+
+def _mark_bad_gradients(t: int, gradient, alive: np.ndarray, diverged_at: np.ndarray) -> None:
+    """Flag (in place) rows still alive whose gradient g_t is not finite (overflow, NaN)."""
+    if np.isfinite(np.add.reduce(gradient, axis=None)):
+        return  # the common case, one reduction (a NaN or an infinity makes the sum non-finite)
+    newly_diverged = alive & ~np.all(np.isfinite(gradient), axis=-1)
+    if newly_diverged.any():
+        diverged_at[newly_diverged] = t
+        alive &= ~newly_diverged
 
 
 class _Records:

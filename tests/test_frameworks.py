@@ -8,9 +8,12 @@ import math
 import numpy as np
 import pytest
 
-from rmsprop_lib.adam import adam, amsgrad
 from rmsprop_lib.frameworks import PRESETS, REQUIRED, describe, from_framework
-from rmsprop_lib.optimizers import Optimizer, adagrad, momentum, rmsprop
+from rmsprop_lib.optimizers.adagrad import adagrad
+from rmsprop_lib.optimizers.adam import adam
+from rmsprop_lib.optimizers.common import Optimizer
+from rmsprop_lib.optimizers.rmsprop import rmsprop
+from rmsprop_lib.optimizers.sgd import sgd
 
 SPEC_PRESETS = {
     ("torch", "RMSprop"),
@@ -60,19 +63,39 @@ def test_the_table_holds_exactly_the_supported_presets():
     assert set(PRESETS) == SPEC_PRESETS
 
 
+# The first step of each framework with its defaults, written from its documentation
+# (frameworks.md): g -> w_1 - w_0 for one coordinate, V_0 as the framework starts it.
+FIRST_STEPS = {
+    ("torch", "RMSprop"): lambda g: -0.01 * g / (math.sqrt(0.01 * g * g) + 1e-8),
+    ("torch", "Adagrad"): lambda g: -0.01 * g / (abs(g) + 1e-10),
+    ("torch", "SGD"): lambda g: -0.001 * g,
+    ("torch", "Adam"): lambda g: -(0.001 / 0.1) * (0.1 * g) / (abs(g) + 1e-8),
+    ("keras", "RMSprop"): lambda g: -0.001 * g / math.sqrt(0.1 * g * g + 1e-7),
+    ("keras", "Adagrad"): lambda g: -0.001 * g / math.sqrt(0.1 + g * g + 1e-7),
+    ("optax", "rmsprop"): lambda g: -0.01 * g / math.sqrt(0.1 * g * g + 1e-8),
+    ("optax", "adagrad"): lambda g: -0.01 * g / math.sqrt(0.1 + g * g + 1e-7),
+    ("tf1", "RMSPropOptimizer"): lambda g: -0.01 * g / math.sqrt(0.9 + 0.1 * g * g + 1e-10),
+    ("tf1", "AdagradOptimizer"): lambda g: -0.01 * g / math.sqrt(0.1 + g * g),
+}
+
+
 @pytest.mark.parametrize(("framework", "name"), sorted(SPEC_PRESETS), ids=PRESET_IDS)
-def test_every_preset_builds_with_the_framework_defaults(framework, name):
+def test_the_first_step_with_the_framework_defaults_is_the_documented_one(framework, name):
     if (framework, name) in LEARNING_RATE_REQUIRED:
         with pytest.raises(TypeError, match=rf"^{framework} {name} requires learning_rate"):
             from_framework(framework, name)
     optimizer = _with_required(framework, name)
-    assert np.isfinite(rosenbrock_path(optimizer, steps=3)).all()
+    grads = np.array([3.0, -0.02, 1e-3])
+    w0 = np.array([1.0, 2.0, -1.0])
+    w1, _ = optimizer.step(w0, grads, optimizer.init(w0))
+    expected = [w + FIRST_STEPS[framework, name](g) for w, g in zip(w0, grads, strict=True)]
+    np.testing.assert_allclose(w1, expected, rtol=1e-13)
 
 
 DEFAULT_EQUIVALENTS = {
     ("torch", "RMSprop"): rmsprop(learning_rate=0.01, beta=0.99, eps=1e-8),
     ("torch", "Adagrad"): adagrad(learning_rate=0.01, eps=1e-10),
-    ("torch", "SGD"): momentum(learning_rate=0.001, beta=0.0),
+    ("torch", "SGD"): sgd(learning_rate=0.001),
     ("torch", "Adam"): adam(learning_rate=0.001, beta1=0.9, beta2=0.999, eps=1e-8),
     ("keras", "RMSprop"): rmsprop(learning_rate=0.001, beta=0.9, eps=1e-7, eps_in_sqrt=True),
     ("keras", "Adagrad"): adagrad(
@@ -121,7 +144,7 @@ NON_DEFAULT_CASES = [
     (
         ("torch", "SGD"),
         {"lr": 0.0001, "momentum": 0.9, "weight_decay": 0.1, "nesterov": True},
-        momentum(0.0001, 0.9, nesterov=True, weight_decay=0.1),
+        sgd(0.0001, momentum=0.9, nesterov=True, weight_decay=0.1),
     ),
     (
         ("torch", "Adam"),
@@ -131,7 +154,7 @@ NON_DEFAULT_CASES = [
     (
         ("torch", "Adam"),
         {"lr": 0.01, "betas": [0.8, 0.99], "amsgrad": True},
-        amsgrad(0.01, 0.8, 0.99, 1e-8),
+        adam(0.01, 0.8, 0.99, 1e-8, amsgrad=True),
     ),
     (
         ("keras", "RMSprop"),
@@ -292,6 +315,8 @@ def test_unknown_argument_lists_the_valid_ones():
         ("torch", "RMSprop", {"maximize": True}, "maximize"),
         ("torch", "Adagrad", {"maximize": True}, "maximize"),
         ("torch", "SGD", {"dampening": 0.1}, "dampening"),
+        ("torch", "SGD", {"dampening": False}, "dampening"),
+        ("torch", "SGD", {"dampening": "0"}, "dampening"),
         ("torch", "SGD", {"maximize": 1}, "maximize"),
         ("torch", "Adam", {"decoupled_weight_decay": True}, "decoupled_weight_decay"),
         ("torch", "Adam", {"maximize": True}, "maximize"),
@@ -310,6 +335,10 @@ def test_settings_the_library_does_not_model_raise(framework, name, kwargs, argu
 def test_unmodelled_arguments_are_accepted_at_their_defaults():
     assert_same_optimizer(
         from_framework("torch", "SGD", dampening=0, maximize=False),
+        DEFAULT_EQUIVALENTS["torch", "SGD"],
+    )
+    assert_same_optimizer(
+        from_framework("torch", "SGD", dampening=np.float64(0.0), maximize=np.False_),
         DEFAULT_EQUIVALENTS["torch", "SGD"],
     )
     keras = from_framework("keras", "RMSprop", clipnorm=None, use_ema=False, ema_momentum=0.99)
@@ -348,7 +377,13 @@ def test_arguments_that_never_change_the_arithmetic_take_any_value(framework, na
             TypeError,
             r"^torch RMSprop: centered must be a bool",
         ),
-        ("torch", "SGD", {"momentum": 1.0}, ValueError, r"^torch SGD: momentum \(library .*beta"),
+        (
+            "torch",
+            "SGD",
+            {"momentum": 1.0},
+            ValueError,
+            r"^torch SGD: momentum must be in \[0, 1\)",
+        ),
         ("torch", "Adam", {"betas": (0.9, 1.0)}, ValueError, r"betas \(library argument beta2\)"),
         ("torch", "Adam", {"betas": 0.9}, TypeError, r"^torch Adam: betas must be a pair"),
         ("torch", "Adam", {"betas": (0.9,)}, TypeError, r"betas must be a pair"),
@@ -495,6 +530,33 @@ def test_describe_marks_required_arguments_and_forms():
     assert describe("torch", "Adam")["argument_map"]["betas"] == ("beta1", "beta2")
     assert repr(REQUIRED) == "REQUIRED"
     assert PRESETS["tf1", "AdagradOptimizer"]["arguments"]["learning_rate"][1] is REQUIRED
+
+
+def test_numpy_scalars_are_accepted_like_python_ones():
+    """The core accepts NumPy scalars, so the presets do too (settings read from arrays)."""
+    assert_same_optimizer(
+        from_framework("torch", "Adam", lr=np.float64(0.01), betas=(0.8, 0.99), amsgrad=np.True_),
+        adam(0.01, 0.8, 0.99, 1e-8, amsgrad=True),
+    )
+    keras = from_framework("keras", "RMSprop", rho=np.float32(0.5), centered=np.True_)
+    assert_same_optimizer(keras, rmsprop(0.001, 0.5, 1e-7, eps_in_sqrt=True, centered=True))
+    with pytest.raises(ValueError, match=r"dampening=np\.float64\(0\.5\) is not modelled"):
+        from_framework("torch", "SGD", dampening=np.float64(0.5))
+    with pytest.raises(ValueError, match=r"maximize=np\.True_ is not modelled"):
+        from_framework("torch", "RMSprop", maximize=np.True_)
+
+
+def test_torch_sgd_refuses_nesterov_without_momentum():
+    """torch.optim.SGD: "Nesterov momentum requires a momentum and zero dampening"."""
+    for momentum in (0.0, 0, np.float64(0.0), np.array([0.9, 0.0])):
+        with pytest.raises(ValueError, match=r"^torch SGD: nesterov=True requires a momentum > 0"):
+            from_framework("torch", "SGD", nesterov=True, momentum=momentum)
+    with pytest.raises(ValueError, match="requires a momentum"):
+        from_framework("torch", "SGD", nesterov=np.True_)
+    nesterov = from_framework("torch", "SGD", nesterov=True, momentum=np.float64(0.9))
+    assert_same_optimizer(nesterov, sgd(0.001, momentum=0.9, nesterov=True))
+    with pytest.raises(TypeError, match=r"^torch SGD: nesterov must be a bool"):
+        from_framework("torch", "SGD", nesterov=1, momentum=0.9)
 
 
 def test_torch_rmsprop_rejects_a_schedule_with_momentum() -> None:

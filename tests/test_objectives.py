@@ -1,4 +1,4 @@
-"""Tests for rmsprop_lib.objectives and rmsprop_lib.mlp."""
+"""Tests for rmsprop_lib.objectives."""
 
 import dataclasses
 import math
@@ -6,10 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from rmsprop_lib.mlp import SoftmaxMLP, mlp_classifier
 from rmsprop_lib.objectives import (
     elongated_quadratic,
-    gradient_sequence,
     online_linear,
     rosenbrock,
     saddle_surface,
@@ -26,24 +24,6 @@ def numerical_gradient(objective, w, t=1, h=1e-6):
     return (plus - minus) / (2 * h)
 
 
-def small_dataset(n=30, features=3, classes=3, seed=1):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, features))
-    y = rng.integers(0, classes, n)
-    y[:classes] = np.arange(classes)  # every class occurs
-    return X, y
-
-
-def small_mlp(**kwargs):
-    X, y = small_dataset()
-    return mlp_classifier(X, y, hidden=4, **kwargs)
-
-
-def mlp_point(mlp, seed=3):
-    """A generic parameter vector (non-zero biases, weights of order 1)."""
-    return np.random.default_rng(seed).normal(scale=0.7, size=mlp.size)
-
-
 # (objective, t, a generic point)
 OBJECTIVES = {
     "quadratic": (elongated_quadratic(25.0, rotation=0.4, scale=2.0), 1, [0.7, -1.3]),
@@ -52,13 +32,12 @@ OBJECTIVES = {
     "sparse": (sparse_least_squares([0.3, 0.1, 0.02], 500, noise=0.5), 1, [0.2, 1.5, -0.4]),
     "online_c_step": (online_linear(3.0, 3), 4, [0.3]),
     "online_minus_step": (online_linear(3.0, 3), 5, [0.3]),
-    "mlp": (small_mlp(l2=0.01), 1, None),
 }
 
 
 def objective_and_point(key):
     objective, t, point = OBJECTIVES[key]
-    return objective, t, mlp_point(objective) if point is None else np.array(point)
+    return objective, t, np.array(point)
 
 
 @pytest.mark.parametrize("key", OBJECTIVES)
@@ -227,100 +206,7 @@ def test_online_linear_rejects_bad_t():
         online_linear().value(np.array([0.0]), 1.5)
 
 
-# --- softmax MLP -------------------------------------------------------------------------------
-
-
-def test_mlp_grad_matches_central_differences_on_leading_batch_axes():
-    mlp = small_mlp(l2=0.05)
-    w = np.random.default_rng(4).normal(scale=0.5, size=(2, 3, mlp.size))
-    grads = mlp.grad(w)
-    assert grads.shape == w.shape and mlp.value(w).shape == (2, 3)
-    np.testing.assert_allclose(grads, numerical_gradient(mlp, w), rtol=1e-6, atol=1e-10)
-    np.testing.assert_array_equal(grads[1, 2], mlp.grad(w[1, 2]))
-    assert mlp.value(w)[1, 2] == mlp.value(w[1, 2])
-
-
-def test_mlp_layout_and_initial_parameters():
-    mlp = small_mlp(seed=9)
-    assert mlp.size == 3 * 4 + 4 + 4 * 3 + 3 and mlp.n_classes == 3
-    w = mlp.init_params()
-    W1, b1, W2, b2 = mlp.unflatten(w)
-    assert W1.shape == (3, 4) and W2.shape == (4, 3)
-    np.testing.assert_array_equal(np.concatenate([b1, b2]), np.zeros(7))
-    assert np.abs(W1).max() <= math.sqrt(6 / 7) and np.abs(W2).max() <= math.sqrt(6 / 7)
-    np.testing.assert_array_equal(w, mlp.init_params(9))
-    assert not np.array_equal(w, mlp.init_params(10))
-    np.testing.assert_array_equal(np.concatenate([x.ravel() for x in (W1, b1, W2, b2)]), w)
-
-
-def test_mlp_value_at_zero_is_log_of_class_count_and_is_stable_for_huge_logits():
-    mlp = small_mlp()
-    assert mlp.value(np.zeros(mlp.size)) == pytest.approx(math.log(3))
-    huge = 1e4 * mlp_point(mlp)
-    assert np.isfinite(mlp.value(huge)) and np.all(np.isfinite(mlp.grad(huge)))
-
-
-def test_mlp_predict_and_accuracy():
-    mlp = small_mlp()
-    w = np.zeros(mlp.size)
-    w[-3:] = [0.0, 1.0, 0.0]  # the bias b2 makes every prediction class 1
-    np.testing.assert_array_equal(mlp.predict(w), np.ones(30))
-    assert mlp.accuracy(w) == np.mean(mlp.y == 1)
-    X, y = np.zeros((4, 3)), np.array([1, 1, 0, 2])
-    assert mlp.accuracy(np.stack([w, w]), X, y).tolist() == [0.5, 0.5]
-    with pytest.raises(ValueError, match="X and y must be given together"):
-        mlp.accuracy(w, X)
-
-
-def test_mlp_minibatches_cover_an_epoch_and_average_to_the_full_gradient():
-    X, y = small_dataset(n=30)
-    mlp = mlp_classifier(X, y, hidden=4, batch_size=10, seed=2)
-    epoch = [mlp.minibatch_indices(t) for t in (1, 2, 3)]
-    np.testing.assert_array_equal(np.sort(np.concatenate(epoch)), np.arange(30))
-    assert not np.array_equal(mlp.minibatch_indices(4), epoch[0])  # a new shuffle next epoch
-    np.testing.assert_array_equal(mlp.minibatch_indices(2), epoch[1])  # deterministic in t
-    w = mlp_point(mlp)
-    subset = mlp_classifier(X[epoch[1]], y[epoch[1]], hidden=4)
-    np.testing.assert_allclose(mlp.grad(w, 2), subset.grad(w), rtol=1e-12, atol=1e-15)
-    average = np.mean([mlp.grad(w, t) for t in (1, 2, 3)], axis=0)
-    np.testing.assert_allclose(average, small_mlp().grad(w), rtol=1e-12, atol=1e-15)
-    assert mlp.value(w, 2) == small_mlp().value(w)  # the loss is always on all the data
-
-
-def test_mlp_copies_the_data_and_keeps_its_copy_read_only():
-    X, y = small_dataset()
-    mlp = mlp_classifier(X, y)
-    assert isinstance(mlp, SoftmaxMLP)
-    X[0, 0] = 123.0  # the caller's array stays writable and the objective is unaffected
-    assert mlp.X[0, 0] != 123.0
-    with pytest.raises(ValueError, match="read-only"):
-        mlp.y[0] = 1
-
-
-# --- gradient sequences ------------------------------------------------------------------------
-
-
-def test_gradient_sequence_models():
-    np.testing.assert_array_equal(gradient_sequence("constant", 3, scale=2.0), [2.0, 2.0, 2.0])
-    np.testing.assert_allclose(gradient_sequence("decaying", 3, decay=0.5), [1.0, 0.5, 0.25])
-    spike = gradient_sequence("spike", 5, spike_steps=2, spike_scale=100.0, scale=1.0)
-    np.testing.assert_array_equal(spike, [100.0, 100.0, 1.0, 1.0, 1.0])
-    noisy = gradient_sequence("noisy", 2000, scale=1.0, noise_std=0.5, seed=4)
-    assert abs(noisy.mean() - 1.0) < 0.05 and abs(noisy.std() - 0.5) < 0.05
-    np.testing.assert_array_equal(noisy, gradient_sequence("noisy", 2000, noise_std=0.5, seed=4))
-    assert not np.array_equal(noisy, gradient_sequence("noisy", 2000, noise_std=0.5, seed=5))
-
-
-def test_gradient_sequence_shape():
-    spike = gradient_sequence("spike", 4, spike_steps=1, shape=(2, 3))
-    assert spike.shape == (4, 2, 3) and spike.flags.writeable
-    np.testing.assert_array_equal(spike[:, 1, 2], [100.0, 1.0, 1.0, 1.0])
-    assert gradient_sequence("noisy", 4, shape=(5,)).shape == (4, 5)
-
-
 # --- argument validation -----------------------------------------------------------------------
-
-X_GOOD, Y_GOOD = small_dataset()
 
 REJECTIONS = [
     (elongated_quadratic, {"condition_number": 0.5}, ValueError, "condition_number must be >= 1"),
@@ -359,42 +245,6 @@ REJECTIONS = [
     (online_linear, {"period": 1}, ValueError, "period must be >= 2"),
     (online_linear, {"period": True}, TypeError, "period must be an integer"),
     (online_linear, {"period": 3.0}, TypeError, "period must be an integer"),
-    (gradient_sequence, {"kind": "sawtooth", "steps": 3}, ValueError, "kind must be one of"),
-    (gradient_sequence, {"kind": "noisy", "steps": 0}, ValueError, "steps must be >= 1"),
-    (
-        gradient_sequence,
-        {"kind": "decaying", "steps": 3, "decay": 1.5},
-        ValueError,
-        "decay must be <= 1",
-    ),
-    (gradient_sequence, {"kind": "decaying", "steps": 3, "decay": -0.5}, ValueError, "decay must"),
-    (gradient_sequence, {"kind": "noisy", "steps": 3, "noise_std": -1}, ValueError, "noise_std"),
-    (
-        gradient_sequence,
-        {"kind": "spike", "steps": 3, "spike_steps": -1},
-        ValueError,
-        "spike_steps",
-    ),
-    (
-        gradient_sequence,
-        {"kind": "spike", "steps": 3, "spike_scale": "x"},
-        TypeError,
-        "spike_scale",
-    ),
-    (gradient_sequence, {"kind": "noisy", "steps": 3, "shape": (2.0,)}, TypeError, "shape must be"),
-    (gradient_sequence, {"kind": "noisy", "steps": 3, "scale": math.inf}, ValueError, "scale must"),
-    (gradient_sequence, {"kind": "noisy", "steps": 3, "seed": None}, TypeError, "seed must be"),
-    (mlp_classifier, {"X": X_GOOD, "y": Y_GOOD, "hidden": 0}, ValueError, "hidden must be >= 1"),
-    (mlp_classifier, {"X": X_GOOD, "y": Y_GOOD, "seed": 1.5}, TypeError, "seed must be an integer"),
-    (mlp_classifier, {"X": X_GOOD, "y": Y_GOOD, "l2": -1.0}, ValueError, "l2 must be >= 0"),
-    (mlp_classifier, {"X": X_GOOD, "y": Y_GOOD, "batch_size": 0}, ValueError, "batch_size must"),
-    (mlp_classifier, {"X": X_GOOD, "y": Y_GOOD, "batch_size": 31}, ValueError, "batch_size must"),
-    (mlp_classifier, {"X": X_GOOD[0], "y": Y_GOOD}, ValueError, "X must be a finite"),
-    (mlp_classifier, {"X": X_GOOD * np.nan, "y": Y_GOOD}, ValueError, "X must be a finite"),
-    (mlp_classifier, {"X": X_GOOD.astype(str), "y": Y_GOOD}, TypeError, "X must be a real"),
-    (mlp_classifier, {"X": X_GOOD, "y": Y_GOOD[:-1]}, ValueError, "y must hold 30 labels"),
-    (mlp_classifier, {"X": X_GOOD, "y": Y_GOOD - 1}, ValueError, "y must hold 30 labels >= 0"),
-    (mlp_classifier, {"X": X_GOOD, "y": Y_GOOD + 0.5}, TypeError, "y must hold integer"),
 ]
 
 
@@ -402,11 +252,3 @@ REJECTIONS = [
 def test_constructors_reject_bad_arguments(factory, kwargs, error, match):
     with pytest.raises(error, match=match):
         factory(**kwargs)
-
-
-def test_mlp_methods_reject_bad_arguments():
-    mlp = small_mlp()
-    with pytest.raises(ValueError, match="w must have 31 entries"):
-        mlp.value(np.zeros(30))
-    with pytest.raises(ValueError, match="seed must be >= 0"):
-        mlp.init_params(-1)

@@ -9,7 +9,9 @@ import pytest
 
 from rmsprop_lib.mlp import mlp_classifier
 from rmsprop_lib.objectives import elongated_quadratic, online_linear, rosenbrock
-from rmsprop_lib.optimizers import adagrad, rmsprop, sgd
+from rmsprop_lib.optimizers.adagrad import adagrad
+from rmsprop_lib.optimizers.rmsprop import rmsprop
+from rmsprop_lib.optimizers.sgd import sgd
 from rmsprop_lib.runner import DIVERGENCE_BOUND, Trajectory, run
 
 QUADRATIC = elongated_quadratic(condition_number=10.0, rotation=0.3)
@@ -108,6 +110,40 @@ def test_overflow_to_infinity_is_flagged_without_a_runtime_warning():
     assert np.isfinite(trajectory.loss[0]) and np.all(np.isnan(trajectory.loss[1:]))
     adaptive = rmsprop(learning_rate=1e300, beta=0.9, eps=0.0)
     assert run_without_warnings(adaptive, rosenbrock(), [-1.2, 1.0], 5).diverged_at == 1
+
+
+class _BrokenGradient:
+    """|w|^2 / 2 whose gradient is NaN (or inf) in row ``row`` from step ``broken_from`` on."""
+
+    def __init__(self, row: int, broken_from: int, bad: float):
+        self.row, self.broken_from, self.bad = row, broken_from, bad
+
+    def value(self, w, t=1):
+        return 0.5 * np.sum(np.asarray(w) ** 2, axis=-1)
+
+    def grad(self, w, t=1):
+        g = np.array(w, dtype=np.float64)
+        if t >= self.broken_from:
+            g[self.row, 0] = self.bad
+        return g
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf])
+def test_a_non_finite_gradient_inside_run_is_a_labelled_divergence_not_an_error(bad):
+    """step() refuses a non-finite gradient (bad input); inside run() it is an outcome: the row
+    is labelled diverged at that step, the other rows go on exactly as alone."""
+    optimizer = rmsprop(learning_rate=0.1, beta=0.9, eps=1e-8)
+    w0 = np.array([[1.0, -1.0], [0.5, 2.0], [2.0, 0.0]])
+    trajectory = run_without_warnings(optimizer, _BrokenGradient(1, 4, bad), w0, 10)
+    np.testing.assert_array_equal(trajectory.diverged, [False, True, False])
+    np.testing.assert_array_equal(trajectory.diverged_at, [-1, 4, -1])
+    assert np.all(np.isfinite(trajectory.params[:4, 1])) and np.all(
+        np.isnan(trajectory.params[4:, 1])
+    )
+    alone = run_without_warnings(optimizer, IDENTITY, w0[2], 10)
+    np.testing.assert_array_equal(trajectory.params[:, 2], alone.params)
+    with pytest.raises(ValueError, match=r"^grads must be finite"):
+        optimizer.step(w0, _BrokenGradient(1, 1, bad).grad(w0), optimizer.init(w0))
 
 
 def test_infinite_loss_at_w0_flags_step_zero():

@@ -9,8 +9,10 @@ from functools import partial
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from rmsprop_lib import objectives
-from rmsprop_lib.optimizers import Optimizer, adagrad, rmsprop
+from rmsprop_lib import gradients
+from rmsprop_lib.optimizers.adagrad import adagrad
+from rmsprop_lib.optimizers.common import Optimizer
+from rmsprop_lib.optimizers.rmsprop import rmsprop
 from rmsprop_lib.plotting import color_for
 from rmsprop_lib.widgets.experiment import (
     BETA_CHOICES,
@@ -132,7 +134,7 @@ def _accumulator_history(optimizer: Optimizer, gradients: np.ndarray) -> np.ndar
 
 def _model_histories(model: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """g_t, AdaGrad's V_T and RMSProp's V_T for every β of BETA_CHOICES (one batched pass)."""
-    g = objectives.gradient_sequence(model, ACCUMULATOR_STEPS, shape=(1,))
+    g = gradients.gradient_sequence(model, ACCUMULATOR_STEPS, shape=(1,))
     betas = np.array(BETA_CHOICES)[:, None]
     for_every_beta = np.broadcast_to(g[:, None, :], (g.shape[0], betas.size, 1))
     v_rmsprop = _accumulator_history(rmsprop(1.0, betas, 1.0), for_every_beta)
@@ -157,7 +159,7 @@ def accumulator_explorer(
 ) -> Experiment:
     """V_T and the effective learning rate η/(√V_T + ε) of AdaGrad and RMSProp over time.
 
-    The gradients come from ``rmsprop_lib.objectives.gradient_sequence`` (``"spike"``: 100 large
+    The gradients come from ``rmsprop_lib.gradients.gradient_sequence`` (``"spike"``: 100 large
     ones, then small ones). AdaGrad's V_T only grows, so its step only shrinks; RMSProp's V_T
     forgets with β, so its step recovers once the gradients are small again.
     """

@@ -22,7 +22,7 @@ import ipywidgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from rmsprop_lib.optimizers import Optimizer
+from rmsprop_lib.optimizers.common import Optimizer
 from rmsprop_lib.widgets import figures
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"

@@ -13,7 +13,8 @@ from matplotlib.axes import Axes
 from matplotlib.collections import QuadMesh
 from matplotlib.colors import Normalize
 
-from rmsprop_lib.optimizers import adagrad, rmsprop
+from rmsprop_lib.optimizers.adagrad import adagrad
+from rmsprop_lib.optimizers.rmsprop import rmsprop
 from rmsprop_lib.plotting import DIVERGED_GREY
 from rmsprop_lib.runner import Trajectory, run
 from rmsprop_lib.widgets import figures

@@ -12,8 +12,11 @@ import numpy as np
 from matplotlib.contour import QuadContourSet
 
 from rmsprop_lib import objectives, plotting
-from rmsprop_lib.adam import adam
-from rmsprop_lib.optimizers import Optimizer, adagrad, momentum, rmsprop, sgd
+from rmsprop_lib.optimizers.adagrad import adagrad
+from rmsprop_lib.optimizers.adam import adam
+from rmsprop_lib.optimizers.common import Optimizer
+from rmsprop_lib.optimizers.rmsprop import rmsprop
+from rmsprop_lib.optimizers.sgd import sgd
 from rmsprop_lib.plotting import LABELS, color_for
 from rmsprop_lib.runner import run
 from rmsprop_lib.widgets.experiment import (
@@ -158,7 +161,7 @@ def _path_optimizers(learning_rate, beta, eps) -> list[Optimizer]:
     """GD, Momentum, AdaGrad, RMSProp, Adam. β is RMSProp's and Adam's β2; momentum is 0.9."""
     return [
         sgd(learning_rate),
-        momentum(learning_rate, 0.9),
+        sgd(learning_rate, momentum=0.9),
         adagrad(learning_rate, eps),
         rmsprop(learning_rate, beta, eps),
         adam(learning_rate, 0.9, beta, eps),

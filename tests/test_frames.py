@@ -35,9 +35,9 @@ def test_a_frame_is_the_experiment_moved_to_its_setting_in_the_chapters_style():
 def test_positions_are_what_a_reader_can_set():
     explorer = widgets.trajectory_explorer(learning_rate=1.9, condition_number=10.0)
     rate, beta = explorer.controls["learning_rate"], explorer.controls["beta"]
-    assert frames.is_position(rate, 0.1) and frames.is_position(rate, 10.0**-0.5)
+    assert frames.is_position(rate, 0.1) and frames.is_position(rate, 0.3)
     assert frames.is_position(rate, 1.9)  # the chapter's starting value
-    assert not frames.is_position(rate, 0.3) and not frames.is_position(rate, 100.0)
+    assert not frames.is_position(rate, 10.0**-0.5) and not frames.is_position(rate, 100.0)
     assert frames.is_position(beta, 0.99) and not frames.is_position(beta, 0.97)
     assert frames.is_position(explorer.controls["rotation"], 45.0)
     assert not frames.is_position(explorer.controls["rotation"], 44.0)
@@ -50,7 +50,7 @@ def test_values_are_labelled_as_the_widget_shows_them():
     controls = explorer.controls
     assert frames.value_label(controls["gradient_model"], "noisy") == "noisy gradients"
     assert frames.value_label(controls["beta"], 0.999) == "0.999"
-    assert frames.value_label(controls["learning_rate"], 10.0**-1.5) == "0.032"
+    assert frames.value_label(controls["learning_rate"], 0.03) == "0.03"
     assert frames.value_label(controls["steps"], 500) == "500"
     with pytest.raises(ValueError, match="not an option"):
         frames.value_label(controls["gradient_model"], "random")

@@ -4,17 +4,9 @@ import math
 
 import numpy as np
 import pytest
+from numerics import numerical_gradient
 
 from rmsprop_lib.mlp import SoftmaxMLP, mlp_classifier
-
-
-def numerical_gradient(objective, w, t=1, h=1e-6):
-    """Central differences of objective.value, all coordinates in one batched call."""
-    w = np.asarray(w, dtype=np.float64)
-    shifts = h * np.eye(w.shape[-1])
-    plus = objective.value(w[..., None, :] + shifts, t)
-    minus = objective.value(w[..., None, :] - shifts, t)
-    return (plus - minus) / (2 * h)
 
 
 def small_dataset(n=30, features=3, classes=3, seed=1):

@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+from numerics import numerical_gradient
 
 from rmsprop_lib.objectives import (
     elongated_quadratic,
@@ -13,16 +14,6 @@ from rmsprop_lib.objectives import (
     saddle_surface,
     sparse_least_squares,
 )
-
-
-def numerical_gradient(objective, w, t=1, h=1e-6):
-    """Central differences of objective.value, all coordinates in one batched call."""
-    w = np.asarray(w, dtype=np.float64)
-    shifts = h * np.eye(w.shape[-1])
-    plus = objective.value(w[..., None, :] + shifts, t)
-    minus = objective.value(w[..., None, :] - shifts, t)
-    return (plus - minus) / (2 * h)
-
 
 # (objective, t, a generic point)
 OBJECTIVES = {

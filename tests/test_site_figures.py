@@ -14,8 +14,11 @@ from site_support import ROOT, skip_module_unless
 
 SITE = ROOT / "_build" / "html"
 NOTEBOOKS = sorted([*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("appendix/*.ipynb")])
-# myst-nb writes each output image to _images/ under the SHA-256 of its content.
-OUTPUT_IMAGE = re.compile(r'<img\b[^>]*\bsrc="(?:\.\./)*_images/[0-9a-f]{64}\.png"')
+# myst-nb writes each output image to _images/ under the SHA-256 of its content; a live experiment
+# (_ext/live_figures.py) shows its stored figure as the first of its frames in _live/.
+OUTPUT_IMAGE = re.compile(
+    r'<img\b[^>]*\bsrc="(?:\.\./)*(?:_images/[0-9a-f]{64}\.png|_live/[0-9a-f]+\.webp)"'
+)
 
 skip_module_unless(None if (SITE / "index.html").is_file() else "the site is not built (make book)")
 

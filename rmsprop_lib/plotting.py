@@ -72,6 +72,20 @@ def book_style() -> None:
     )
 
 
+def show(fig: Figure, alt: str) -> None:
+    """Show ``fig`` in the notebook with ``alt`` as its alt text, then close it.
+
+    Build ``alt`` from the values the cell computed (never typed numbers). The text is stored in the
+    output's metadata, where the book puts it on the image (``_ext/notebook_text.py``).
+    """
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"alt must be a non-empty description of the figure, got {alt!r}")
+    from IPython.display import display  # only a notebook shows figures
+
+    display(fig, metadata={"image/png": {"alt": alt}})
+    plt.close(fig)
+
+
 def color_for(name: str) -> str:
     """The book-wide colour of optimizer `name` (e.g. ``"rmsprop"``); grey for anything else."""
     return COLORS.get(name.lower(), "#777777")

@@ -5,7 +5,9 @@ bits from one CPU to the next (NumPy picks SIMD code per CPU, OpenBLAS picks a k
 full ``repr`` is a fact of one machine, not of the course, so the chapters never store it:
 
 - ``significant(x)`` rounds a float to 4 significant digits (exact integers stay as they are);
-- ``glue(name, x)`` stores that rounded value for the book's ``{glue:text}`` roles;
+- ``glue(name, x)`` stores that rounded value, and ``glued(name, spec)`` gives it back formatted,
+  for the prose's ``{eval}`glued("name", ".3g")``` roles (rendered by jupyterlab-myst from the
+  kernel, and by the book from the value stored in the notebook; see ``_ext/notebook_text.py``);
 - ``below(x, bound)`` turns a value at the level of round-off (a gap of 4e-16 between two
   paths) into the bound it is checked against, since its digits are noise.
 
@@ -82,6 +84,10 @@ def below(value: Any, bound: float) -> float:
     return float(bound)
 
 
+_GLUED: dict[str, Any] = {}
+"""Every value glued in this process, by name: what ``glued`` formats."""
+
+
 def glue(name: str, value: Any, digits: int = DIGITS) -> None:
     """Glue ``significant(value, digits)`` under ``name`` for ``{glue:text}`name`` in the prose.
 
@@ -93,6 +99,18 @@ def glue(name: str, value: Any, digits: int = DIGITS) -> None:
             f"name must be a non-empty string without spaces, ':' or '`', got {name!r}"
         )
     rounded = significant(value, digits)
+    _GLUED[name] = rounded
     from myst_nb import glue as myst_glue  # imported here: only a notebook needs myst-nb
 
     myst_glue(name, rounded, display=False)
+
+
+def glued(name: str, spec: str = "") -> str:
+    """The value glued under ``name``, formatted with ``spec`` (``format(value, spec)``).
+
+    The prose shows it with ``{eval}`glued("name", ".3g")```: jupyterlab-myst evaluates that in the
+    kernel, and the book shows the same text, stored in the notebook by `make notebooks`.
+    """
+    if name not in _GLUED:
+        raise KeyError(f"nothing was glued under {name!r}: run the cell that glues it first")
+    return format(_GLUED[name], spec)

@@ -1,7 +1,7 @@
 """The prose shows no more digits than a glued number was stored with.
 
 `rmsprop_lib.report.glue` stores 4 significant digits (or `digits=` more). A role such as
-{glue:text}`key:.4f` on a value of 1998.54 stored as 1999.0 would print "1999.0000": four digits
+{glue:text}`key:.4f` (or, in a notebook, {eval}`glued("key", ".4f")`) on a value of 1998.54 stored as 1999.0 would print "1999.0000": four digits
 that look exact and are made up. This test formats every stored glue value with every role's
 spec and compares the significant digits shown with the digits the value was rounded to.
 """
@@ -18,6 +18,8 @@ ROOT = Path(__file__).parents[1]
 NOTEBOOKS = sorted(ROOT.glob("chapters/*.ipynb"))
 PAGES = sorted([*NOTEBOOKS, *ROOT.glob("chapters/*.md"), *ROOT.glob("*.md")])
 ROLE = re.compile(r"\{glue(?::text)?\}`(?:([\w.]+\.ipynb)::)?([^`:]+)(?::([^`]*))?`")
+#: a notebook's inline expression showing a glued value: {eval}`glued("key", "spec")`
+EXPRESSION = re.compile(r'\{eval\}`glued\("([^"]+)"(?:, "([^"]*)")?\)`')
 DEFAULT_DIGITS = 4
 
 
@@ -69,6 +71,8 @@ def roles(page: Path):
         text = page.read_text()
     for match in ROLE.finditer(text):
         yield match.group(1), match.group(2), match.group(3) or ""
+    for match in EXPRESSION.finditer(text):
+        yield None, match.group(1), match.group(2) or ""
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda path: path.name)

@@ -34,6 +34,18 @@ COLORS: dict[str, str] = {
 #: The colour of a diverged run in heatmaps.
 DIVERGED_GREY = "#b0b0b0"
 
+#: Colours for everything that is not an optimizer, so that no chapter types a hex code:
+#: reference lines and bounds, annotations, light backgrounds, and the two Okabe-Ito colours no
+#: optimizer uses, for extra series.
+GREYS: dict[str, str] = {
+    "reference": "#777777",
+    "dark": "#444444",
+    "text": "#222222",
+    "light": "#bbbbbb",
+    "background": "#eeeeee",
+}
+EXTRA_COLORS: tuple[str, ...] = ("#56B4E9", "#F0E442")
+
 #: How each optimizer is named in legends.
 LABELS: dict[str, str] = {
     "gd": "GD",

@@ -110,3 +110,19 @@ def test_alt_text_is_computed_not_typed(path: Path):
             typed.append(f"cell {index}: {alt[:80]}")
     assert not typed, typed
     assert all(alt.strip() for alt in stored_alt_texts(json.loads(path.read_text())).values())
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_stored_figure_has_alt_text(path: Path):
+    """A figure's alt text comes from its cell's metadata, from ``plotting.show`` (the output's
+    metadata), or, for a live figure, from the frame player."""
+    missing = []
+    for index, cell in enumerate(_cells(path)):
+        metadata = cell.get("metadata", {})
+        if "live" in metadata or metadata.get("mystnb", {}).get("image", {}).get("alt"):
+            continue
+        for output in cell.get("outputs", []):
+            if "image/png" in output.get("data", {}):
+                if not output.get("metadata", {}).get("image/png", {}).get("alt"):
+                    missing.append(f"cell {index}")
+    assert not missing, f"figures without alt text: {missing}"

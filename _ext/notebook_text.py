@@ -4,8 +4,8 @@
   evaluates it in the kernel when the cell is run and stores the result in the cell's
   ``user_expressions`` metadata, which it also shows when the notebook is reopened. `make notebooks`
   stores the same results (tools/execute_notebooks.py). The book is built without a kernel
-  (``execute_notebooks: off``), so myst-nb's own ``eval`` role cannot run; this role shows the stored
-  result instead, and a missing one is an error (the build runs with ``-W``).
+  (``execute_notebooks: off``), so myst-nb's own ``eval`` role cannot run; this role shows the
+  stored result instead, and a missing one is an error (the build runs with ``-W``).
 - A figure displayed with ``rmsprop_lib.plotting.show(fig, alt)`` carries its alt text in the
   output's metadata (``{"image/png": {"alt": ...}}``), built from the values the cell computed.
   myst-nb only reads alt text from the cell's metadata, so the alt text is put on the image here:

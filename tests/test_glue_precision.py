@@ -1,7 +1,8 @@
 """The prose shows no more digits than a glued number was stored with.
 
 `rmsprop_lib.report.glue` stores 4 significant digits (or `digits=` more). A role such as
-{glue:text}`key:.4f` (or, in a notebook, {eval}`glued("key", ".4f")`) on a value of 1998.54 stored as 1999.0 would print "1999.0000": four digits
+{glue:text}`key:.4f` (in a notebook, {eval}`glued("key", ".4f")`) on a value of 1998.54 stored
+as 1999.0 would print "1999.0000": four digits
 that look exact and are made up. This test formats every stored glue value with every role's
 spec and compares the significant digits shown with the digits the value was rounded to.
 """

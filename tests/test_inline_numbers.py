@@ -52,7 +52,7 @@ def test_each_inline_number_is_stored_as_its_glued_value(path: Path):
         if cell["cell_type"] != "markdown":
             continue
         source = "".join(cell["source"])
-        assert not RAW_ROLE.search(source), f"cell {index}: a glue role, which JupyterLab cannot show"
+        assert not RAW_ROLE.search(source), f"cell {index}: a glue role (JupyterLab cannot show it)"
         asked = EXPRESSION.findall(source)
         stored = cell["metadata"].get("user_expressions", [])
         if [item["expression"] for item in stored] != asked:
@@ -66,7 +66,7 @@ def test_each_inline_number_is_stored_as_its_glued_value(path: Path):
             key, spec = match.group(1), match.group(2) or ""
             expected = repr(format(values[key], spec))
             if item["result"] != {"data": {"text/plain": expected}, "metadata": {}, "status": "ok"}:
-                problems.append(f"cell {index}: {key} is stored as {item['result']}, not {expected}")
+                problems.append(f"cell {index}: {key} stored as {item['result']}, not {expected}")
     assert not problems, problems
 
 
@@ -122,7 +122,7 @@ def test_every_stored_figure_has_alt_text(path: Path):
         if "live" in metadata or metadata.get("mystnb", {}).get("image", {}).get("alt"):
             continue
         for output in cell.get("outputs", []):
-            if "image/png" in output.get("data", {}):
-                if not output.get("metadata", {}).get("image/png", {}).get("alt"):
-                    missing.append(f"cell {index}")
+            alt = output.get("metadata", {}).get("image/png", {}).get("alt")
+            if "image/png" in output.get("data", {}) and not alt:
+                missing.append(f"cell {index}")
     assert not missing, f"figures without alt text: {missing}"

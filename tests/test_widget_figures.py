@@ -250,3 +250,17 @@ def test_heatmap_pair_redraws_its_colour_bar_only_on_change():
     assert pair.stars[1].get_xdata()[0] == -3 and not pair.notes[1].get_visible()
     pair.show(0, np.full((1, 5), np.nan), None, "5 of 5 runs diverged")
     assert not pair.stars[0].get_visible() and pair.notes[0].get_visible()
+
+
+def test_heatmap_pair_gives_adagrad_no_beta_and_labels_its_colour_bar():
+    pair = sensitivity.HeatmapPair(np.linspace(-3, 1, 5), np.linspace(0, 3, 4))
+    adagrad_axes, rmsprop_axes = pair.axes
+    assert list(adagrad_axes.get_yticks()) == [] and adagrad_axes.get_ylabel() == ""
+    assert rmsprop_axes.get_ylabel() == "β" and len(rmsprop_axes.get_yticks()) == 4
+    pair.show(0, np.arange(5.0).reshape(1, 5), (0, 2), "")
+    assert pair.column.get_visible() and pair.column.get_x() == -1.5  # the cell of x = -1
+    assert pair.column.get_height() == 4.0  # the full height: a learning rate, not a β
+    pair.set_colour_scale(-16, 2, [-16, -8, 0], ["1e-16", "1e-8", "1"], "loss")
+    pair.figure.canvas.draw()
+    shown = [t.get_text() for t in pair.colorbar.ax.get_yticklabels() if t.get_visible()]
+    assert shown == ["1e-16", "1e-8", "1"] and pair.colorbar.ax.get_ylabel() == "loss"

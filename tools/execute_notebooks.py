@@ -75,7 +75,8 @@ def store_expressions(client: NotebookClient, cell) -> None:
     for key, expression in asked.items():
         result = results[key]
         if result["status"] != "ok":
-            raise RuntimeError(f"{{eval}}`{expression}` failed: {result['ename']}: {result['evalue']}")
+            failure = f"{result['ename']}: {result['evalue']}"
+            raise RuntimeError(f"{{eval}}`{expression}` failed: {failure}")
         stored.append({"expression": expression, "result": result})
     cell.metadata["user_expressions"] = stored
 

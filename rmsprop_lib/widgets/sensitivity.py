@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import QuadMesh
 from matplotlib.colors import Normalize
+from matplotlib.patches import Rectangle
 
 from rmsprop_lib.optimizers.adagrad import adagrad
 from rmsprop_lib.optimizers.rmsprop import rmsprop
@@ -57,7 +58,8 @@ class HeatmapPair:
     """AdaGrad (one row: it has no β) beside RMSProp (learning rate × β) on one colour scale.
 
     `x` and `y` are the evenly spaced cell centres, log10(η) and -log10(1 - β), with powers of ten
-    at both ends; stars mark the best cells, a note in each panel counts the diverged runs.
+    at both ends. A star marks RMSProp's best cell; AdaGrad's panel has no β axis, and an outline
+    marks its best column (its best η). A note in each panel counts the diverged runs.
     """
 
     def __init__(self, x: np.ndarray, y: np.ndarray, width: float = 4.3, height: float = 3.9):
@@ -71,26 +73,35 @@ class HeatmapPair:
             heatmap(self.axes[1], (y.size, x.size), extent, self.norm),
         ]
         self.colorbar = self.figure.colorbar(self.images[1], ax=self.axes)
+        self.column = Rectangle(
+            (extent[0], extent[2]), dx, extent[3] - extent[2], fill=False, ec="white", lw=2.5
+        )
+        self.axes[0].add_patch(self.column)
         self.stars = [
-            ax.plot([], [], "*", color="white", mec="black", ms=13)[0] for ax in self.axes
+            self.column,
+            self.axes[1].plot([], [], "*", color="white", mec="black", ms=13)[0],
         ]
         self.notes = [corner_notes(ax, 1, corner="lower left")[0] for ax in self.axes]
         decades_x, decades_y = range(round(x[0]), round(x[-1]) + 1, 2), range(round(y[-1]) + 1)
         for ax, title in zip(self.axes, ("AdaGrad (no β: one run per η)", "RMSProp"), strict=True):
             ax.set_title(title, y=1.0)  # a fixed y spares matplotlib a costly title search
-            ax.set(xlabel="learning rate η", ylabel="β")
+            ax.set(xlabel="learning rate η")
             ax.set_xticks(list(decades_x), [f"{10.0**k:g}" for k in decades_x])
-            ax.set_yticks(list(decades_y), [f"{1 - 10.0**-k:g}" for k in decades_y])
+        self.axes[0].set_yticks([])
+        self.axes[1].set(ylabel="β")
+        self.axes[1].set_yticks(list(decades_y), [f"{1 - 10.0**-k:g}" for k in decades_y])
         self.static = StaticLayer(self.figure)
         self.static.add(*decorations(*self.axes, self.colorbar.ax))
 
     def show(self, panel: int, grid: np.ndarray, best: tuple[int, int] | None, note: str) -> None:
-        """Fill panel 0 (AdaGrad, one row) or 1 (RMSProp) with `grid`; star the `best` cell."""
+        """Fill panel 0 (AdaGrad, one row) or 1 (RMSProp) with `grid`; mark the `best` cell (for
+        AdaGrad, its column)."""
         self.images[panel].set_array(grid)
         self.stars[panel].set_visible(best is not None)
-        if best is not None:
-            row = self.y[best[0]] if grid.shape[0] > 1 else float(np.mean(self.y))
-            self.stars[panel].set_data([self.x[best[1]]], [row])
+        if best is not None and panel == 0:
+            self.column.set_x(self.x[best[1]] - (self.x[1] - self.x[0]) / 2)
+        elif best is not None:
+            self.stars[panel].set_data([self.x[best[1]]], [self.y[best[0]]])
         set_notes([self.notes[panel]], [(note, "black")] if note else [])
 
     def set_colour_scale(
@@ -212,9 +223,9 @@ def _draw_heatmaps(
     picture.figure.suptitle(title)
     return (
         f"Two heatmaps for the {VIEWS[key][0]}, learning rate η from 0.001 to 10 across, β "
-        f"from 0 to 0.999 up; colour shows the {_COLOUR_LABELS[metric]} after {steps} steps. "
-        f"AdaGrad (left, no β) beside RMSProp (right); stars mark the best runs. {title}. "
-        + " ".join(note for note in notes if note)
+        f"from 0 to 0.999 up; colour shows the {_COLOUR_LABELS[metric]}, with T = {steps}. "
+        f"AdaGrad (left, no β) beside RMSProp (right); an outline marks AdaGrad's best learning "
+        f"rate and a star RMSProp's best run. {title}. " + " ".join(note for note in notes if note)
     ).strip()
 
 

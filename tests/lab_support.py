@@ -202,8 +202,14 @@ def run_all(page, timeout: float = 600.0) -> float:
     wait_for_kernel(page)
     start = time.monotonic()
     run_command(page, "notebook:run-all-cells")
-    done = """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
-                  .every(p => /\\[\\d+\\]/.test(p.textContent))"""
+    # From the notebook's model, not the prompts on screen: a collapsed cell (a folded solution)
+    # shows no prompt, and JupyterLab only renders the cells near the viewport.
+    done = """() => {
+      const panel = window.jupyterapp.shell.currentWidget;
+      return panel.sessionContext.session?.kernel?.status === 'idle'
+        && panel.content.widgets.filter(c => c.model.type === 'code')
+             .every(c => c.model.executionCount !== null);
+    }"""
     page.wait_for_function(done, timeout=timeout * 1000, polling=250)
     return time.monotonic() - start
 

@@ -2,7 +2,8 @@
 
 Every page of the table of contents is served from _build/html on 127.0.0.1 and checked for: no
 console error, no request leaving the machine, math typeset by the local MathJax, every image
-loaded with alt text, and no serious or critical accessibility violation reported by axe-core. A
+loaded with alt text, no serious or critical accessibility violation reported by axe-core, and
+no code block wider than its column at a 1280 px window (folded code opened first). A
 screenshot of each page is saved under _build/screenshots/ for reviewers. Outside CI the tests
 skip when Chromium or Playwright is missing; under CI (CI=true) a missing browser is a failure.
 """
@@ -139,8 +140,25 @@ def test_page_in_chromium(browser: Browser, base_url: str, name: str) -> None:
 
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '__')}.png"), full_page=True)
+
+        scrolling = page.evaluate(_SCROLLING_CODE)
+        assert not scrolling, f"{name}: code blocks scroll sideways at 1280 px: {scrolling}"
     finally:
         page.close()
+
+
+# Every code block (source or printed output), with folded content opened first (hidden code,
+# dropdowns, solutions), that is wider than its column: the first line of each.
+_SCROLLING_CODE = """() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
+  return Array.from(document.querySelectorAll('div.highlight pre, div.output pre'))
+    .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+    .map(pre => {
+      const lines = pre.textContent.split('\\n');
+      return lines.reduce((a, b) => (b.length > a.length ? b : a), '').slice(0, 100);
+    });
+}"""
 
 
 LIVE_PAGES = [name for name in toc_pages() if "live-figure" in (SITE / f"{name}.html").read_text()]

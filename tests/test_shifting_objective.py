@@ -59,6 +59,18 @@ def test_shift_happens_after_the_given_step():
     assert np.all(problem.value(at_second, 6) == 0) and np.all(problem.value(at_second, 5) > 0)
 
 
+def test_without_noise_the_gradient_vanishes_at_each_phase_minimum():
+    # The labels are built from ``minima``: at m_p the noise-free gradient is zero in phase p
+    # (every minibatch) and not in the other phase.
+    problem = small(noise=0.0)
+    for phase, steps in ((1, range(1, 6)), (2, range(6, 13))):
+        at_minimum = problem.minima[phase - 1].reshape(2, 4)
+        for t in steps:
+            np.testing.assert_allclose(problem.grad(at_minimum, t), 0.0, atol=1e-12)
+        other = 6 if phase == 1 else 1
+        assert np.all(np.abs(problem.grad(at_minimum, other)).max(axis=-1) > 1e-3)
+
+
 def test_gradients_drop_by_the_factor_at_the_shift():
     # Same samples scaled: the gradient at step 6 equals (1/drop) times the phase-1 formula.
     problem = small(gradient_drop=100.0)

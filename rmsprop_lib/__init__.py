@@ -14,10 +14,12 @@ from rmsprop_lib.gradients import GivenGradients, given_gradients, gradient_sequ
 from rmsprop_lib.mlp import SoftmaxMLP, mlp_classifier
 from rmsprop_lib.objectives import (
     Objective,
+    ShiftingLeastSquares,
     elongated_quadratic,
     online_linear,
     rosenbrock,
     saddle_surface,
+    shifting_least_squares,
     sparse_least_squares,
 )
 from rmsprop_lib.optimizers.adagrad import AdaGradState, adagrad
@@ -37,6 +39,7 @@ __all__ = [
     "Optimizer",
     "RMSPropState",
     "SGDState",
+    "ShiftingLeastSquares",
     "SoftmaxMLP",
     "Trajectory",
     "adagrad",
@@ -54,5 +57,6 @@ __all__ = [
     "run",
     "saddle_surface",
     "sgd",
+    "shifting_least_squares",
     "sparse_least_squares",
 ]

@@ -9,6 +9,7 @@ Gradient sequences that drive an optimizer without a loss are in ``rmsprop_lib.g
 """
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -280,3 +281,139 @@ def online_linear(C: float = 3.0, period: int = 3) -> OnlineLinear:
     """Reddi et al.'s sequence on which RMSProp with small beta goes to the worst point, x = +1."""
     period = integer("period", period, at_least=2)
     return OnlineLinear(real("C", C, above=period - 1), period)
+
+
+@dataclass(frozen=True, eq=False)
+class ShiftingLeastSquares:
+    """Noisy least squares whose minimum moves and whose gradients shrink at ``shift_step``.
+
+    One problem per seed, all held at once: ``w`` has shape (n, d) with n a multiple of
+    S = ``len(seeds)``, and row i belongs to ``seeds[i % S]``, so one batched ``run`` covers every
+    seed and every setting (repeat each setting S times: ``np.repeat(rates, S)``). Step t
+    of seed s draws ``batch_size`` fresh samples x ~ N(0, diag(curvatures)) and labels
+    y = x . m_p + noise * xi (xi ~ N(0, 1)), where phase p is 1 for t <= ``shift_step`` and 2
+    after it, and ``grad`` is the gradient of that minibatch's loss (``minibatch_loss``)
+
+        f_t(w) = c_p / (2 b) * sum_i (x_i . w - y_i)^2,   c_1 = 1,  c_2 = 1 / gradient_drop,
+
+    so at the shift the minimum jumps from m_1 to m_2 and every gradient becomes
+    ``gradient_drop`` times smaller. ``value(w, t)`` is the expected excess loss of phase p,
+    c_p / 2 * sum_j curvatures_j (w_j - m_p,j)^2 (zero at the minimum, no noise). The minima
+    (``minima``, shape (2, S, d)) and the samples come from ``numpy.random.default_rng(seed)``
+    and are drawn once, for ``steps`` steps: the run is deterministic for given seeds.
+    """
+
+    seeds: tuple[int, ...]
+    shift_step: int
+    gradient_drop: float
+    noise: float
+    curvatures: np.ndarray
+    minima: np.ndarray
+    features: np.ndarray  # (steps, S, b, d)
+    labels: np.ndarray  # (steps, S, b)
+    minimum = None  # it moves: see ``minima`` and ``phase``
+
+    @property
+    def name(self) -> str:
+        return (
+            f"shifting least squares (d={self.curvatures.size}, gradients /"
+            f"{self.gradient_drop:g} after step {self.shift_step})"
+        )
+
+    @property
+    def steps(self) -> int:
+        """The number of steps the drawn samples cover."""
+        return self.features.shape[0]
+
+    def phase(self, t: int) -> int:
+        """1 for steps t <= ``shift_step``, 2 after."""
+        t = integer("t", t, at_least=1)
+        return 1 if t <= self.shift_step else 2
+
+    def _factor(self, t: int) -> float:
+        return 1.0 if self.phase(t) == 1 else 1.0 / self.gradient_drop
+
+    def _parameters(self, w) -> np.ndarray:
+        """``w`` as float64 of shape (n // S, S, d): one row per seed, in the order of ``seeds``."""
+        seeds, dim = len(self.seeds), self.curvatures.size
+        array = np.asarray(w, dtype=np.float64)
+        if array.ndim != 2 or array.shape[0] % seeds or array.shape[1] != dim:
+            raise ValueError(
+                f"w must have shape (n, {dim}), n a multiple of {seeds}, got {array.shape}"
+            )
+        return array.reshape(-1, seeds, dim)
+
+    def _sample(self, t: int) -> tuple[np.ndarray, np.ndarray]:
+        if not 1 <= integer("t", t, at_least=1) <= self.steps:
+            raise ValueError(f"t must be in 1..{self.steps} (the steps drawn), got {t!r}")
+        return self.features[t - 1], self.labels[t - 1]
+
+    def value(self, w, t: int = 1) -> np.ndarray:
+        """The expected excess loss of step t's phase, one value per row of ``w``."""
+        gap = self._parameters(w) - self.minima[self.phase(t) - 1]
+        return 0.5 * self._factor(t) * np.sum(self.curvatures * gap * gap, axis=-1).ravel()
+
+    def minibatch_loss(self, w, t: int = 1) -> np.ndarray:
+        """f_t(w), the loss on step t's minibatch, one value per row; ``grad`` is its gradient."""
+        x, y = self._sample(t)
+        residual = np.einsum("sbd,nsd->nsb", x, self._parameters(w)) - y
+        return 0.5 * self._factor(t) * np.mean(residual * residual, axis=-1).ravel()
+
+    def grad(self, w, t: int = 1) -> np.ndarray:
+        """The gradient of ``minibatch_loss`` at step t, shape (n, d)."""
+        x, y = self._sample(t)
+        residual = np.einsum("sbd,nsd->nsb", x, self._parameters(w)) - y
+        summed = np.einsum("sbd,nsb->nsd", x, residual)
+        return (self._factor(t) / x.shape[-2]) * summed.reshape(-1, x.shape[-1])
+
+
+def shifting_least_squares(
+    seeds: Sequence[int],
+    dim: int = 10,
+    steps: int = 4000,
+    shift_step: int = 2000,
+    gradient_drop: float = 100.0,
+    batch_size: int = 8,
+    noise: float = 0.1,
+    condition_number: float = 10.0,
+) -> ShiftingLeastSquares:
+    """A non-stationary problem: at ``shift_step`` the gradients drop and the minimum moves.
+
+    Curvatures are geometric from 1 down to ``1/condition_number``; both minima are drawn
+    N(0, I) per seed. See ``ShiftingLeastSquares`` for the losses and the shapes.
+    """
+    if isinstance(seeds, str | bytes) or not isinstance(seeds, Sequence | range | np.ndarray):
+        raise ValueError(f"seeds must be a sequence of integers, got {seeds!r}")
+    seeds = tuple(integer("seeds", seed, at_least=0) for seed in seeds)
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be non-empty and distinct, got {seeds!r}")
+    dim = integer("dim", dim, at_least=1)
+    steps = integer("steps", steps, at_least=2)
+    shift_step = integer("shift_step", shift_step, at_least=1)
+    if shift_step >= steps:
+        raise ValueError(f"shift_step must be < steps = {steps}, got {shift_step}")
+    gradient_drop = real("gradient_drop", gradient_drop, above=0.0)
+    batch_size = integer("batch_size", batch_size, at_least=1)
+    noise = real("noise", noise, at_least=0.0)
+    condition_number = real("condition_number", condition_number, at_least=1.0)
+    curvatures = np.geomspace(1.0, 1.0 / condition_number, dim)
+    minima, features, labels = [], [], []
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        pair = rng.standard_normal((2, dim))
+        x = rng.standard_normal((steps, batch_size, dim)) * np.sqrt(curvatures)
+        phase = (np.arange(1, steps + 1) > shift_step).astype(int)
+        clean = np.sum(x * pair[phase][:, None, :], axis=-1)
+        minima.append(pair)
+        features.append(x)
+        labels.append(clean + noise * rng.standard_normal((steps, batch_size)))
+    return ShiftingLeastSquares(
+        seeds,
+        shift_step,
+        gradient_drop,
+        noise,
+        read_only(curvatures),
+        read_only(np.stack(minima, axis=1)),
+        read_only(np.stack(features, axis=1)),
+        read_only(np.stack(labels, axis=1)),
+    )

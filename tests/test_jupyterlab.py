@@ -20,15 +20,26 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from lab_support import JUPYTER, Lab, Watch, image_events, jupyterlab, open_lab, run_all, settle
+from lab_support import (
+    JUPYTER,
+    Lab,
+    Watch,
+    book_targets,
+    image_events,
+    jupyterlab,
+    open_lab,
+    run_all,
+    settle,
+)
 from site_support import CHROMIUM, CHROMIUM_ARGS, ROOT, browser_missing, skip_module_unless
 
 CHAPTERS = {  # notebook -> experiments it shows (chapter 1: the explorer and its animation)
     "01_elongated_valleys.ipynb": 2,
     "05_rmsprop_in_action.ipynb": 5,
 }
-# Chapter 1's animation plays the explorer itself, so the explorer's picture is on the page twice:
-# one redraw changes both views.
+# The first trajectory explorer (the first experiment with an objective dropdown) is moved. Chapter
+# 1's animation plays that explorer itself, so its picture is on the page twice: one redraw changes
+# both views.
 VIEWS_OF_FIRST = {"01_elongated_valleys.ipynb": 2, "05_rmsprop_in_action.ipynb": 1}
 OVERRIDES = Path(JUPYTER).parent.parent / "share/jupyter/lab/settings/overrides.json"
 
@@ -93,7 +104,7 @@ def test_a_chapter_runs_saves_and_reopens_with_its_pictures(lab: Lab, browser: B
     assert watch.updates == [], f"{len(watch.updates)} values changed without input"
     assert page.get_by_text("official Jupyter news").count() == 0
 
-    first = _experiment(page, 0)
+    first = experiments.filter(has=page.locator(".widget-dropdown", has_text="objective")).first
     slider = first.locator(".widget-hslider", has_text="learning rate η")
     readout = slider.locator(".widget-readout").inner_text()
     slider.locator(".noUi-handle").focus()
@@ -123,6 +134,7 @@ def test_a_chapter_runs_saves_and_reopens_with_its_pictures(lab: Lab, browser: B
         image = _experiment(page, index).locator("img.widget-image")
         assert image.evaluate("img => img.complete && img.naturalWidth > 100")
     assert watch.errors == [], watch.errors
+    assert watch.other_documents <= book_targets(), watch.other_documents - book_targets()
     assert watch.blocked == [], watch.blocked
     print(f"{name}: Run All took {seconds:.1f} s")
     page.close()

@@ -27,7 +27,7 @@ from rmsprop_lib.optimizers.adam import AdamState, adam
 from rmsprop_lib.optimizers.common import Optimizer
 from rmsprop_lib.optimizers.rmsprop import RMSPropState, rmsprop
 from rmsprop_lib.optimizers.sgd import SGDState, sgd
-from rmsprop_lib.runner import DIVERGENCE_BOUND, Trajectory, run
+from rmsprop_lib.runner import DIVERGENCE_BOUND, Trajectory, first_step, run
 
 __all__ = [
     "DIVERGENCE_BOUND",
@@ -46,6 +46,7 @@ __all__ = [
     "adam",
     "describe",
     "elongated_quadratic",
+    "first_step",
     "from_framework",
     "given_gradients",
     "gradient_sequence",

@@ -66,9 +66,40 @@ class Trajectory:
     def steps_to_tolerance(self, tol: float) -> np.ndarray:
         """The first recorded step at which loss <= tol, or -1 if never; shape batch."""
         checks.real("tol", tol)
-        reached = self.loss <= tol
-        first = self.recorded_steps[np.argmax(reached, axis=0)]
-        return np.where(reached.any(axis=0), first, -1)
+        first = np.asarray(first_step(self.loss <= tol))
+        return np.where(first >= 0, self.recorded_steps[first], -1)
+
+
+def first_step(condition: ArrayLike, *, axis: int = 0, stays: bool = False) -> int | np.ndarray:
+    """The first index along ``axis`` at which ``condition`` holds, or -1 if it never does.
+
+    With ``stays=True``: the first index from which ``condition`` holds at every later index
+    (to the end of the axis); 0 if it holds throughout, -1 if it fails at the last index.
+
+    The result is an INDEX into ``condition``. It is the step number t exactly when entry i of
+    the array belongs to step t = i: ``trajectory.params`` or ``trajectory.loss`` recorded every
+    step (entry 0 is w0, before step 1), or a distance with d_0 = 0 prepended. For per-step
+    records that start at step 1 (``trajectory.grads``, ``trajectory.v``: entry i is step
+    i + 1, e.g. V_{i+1}) the step number is the result + 1. -1 means "never", whatever the axis;
+    test ``result >= 0`` before doing arithmetic with it.
+
+    Returns a Python int for 1-D input, else an int array with ``axis`` removed.
+    """
+    array = np.asarray(condition)
+    if array.dtype != bool:
+        raise TypeError(f"condition must be a boolean array, got dtype {array.dtype}")
+    axis = checks.integer("axis", axis, at_least=-array.ndim)
+    if not axis < array.ndim or array.shape[axis] == 0:
+        raise ValueError(
+            f"axis must be in -{array.ndim}..{array.ndim - 1} and condition non-empty along it, "
+            f"got axis {axis} for shape {array.shape}"
+        )
+    checks.flag("stays", stays)
+    if stays:  # holds from index i to the end: a logical AND accumulated from the end
+        backwards = np.flip(array, axis=axis)
+        array = np.flip(np.logical_and.accumulate(backwards, axis=axis), axis=axis)
+    first = np.where(array.any(axis=axis), np.argmax(array, axis=axis), -1)
+    return int(first) if first.ndim == 0 else first
 
 
 def run(

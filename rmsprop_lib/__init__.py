@@ -15,7 +15,11 @@ from rmsprop_lib.mlp import SoftmaxMLP, mlp_classifier
 from rmsprop_lib.objectives import (
     Objective,
     ShiftingLeastSquares,
+    average_regret,
+    cycle_loss,
     elongated_quadratic,
+    least_squares,
+    linear_loss,
     online_linear,
     rosenbrock,
     saddle_surface,
@@ -27,7 +31,7 @@ from rmsprop_lib.optimizers.adam import AdamState, adam
 from rmsprop_lib.optimizers.common import Optimizer
 from rmsprop_lib.optimizers.rmsprop import RMSPropState, rmsprop
 from rmsprop_lib.optimizers.sgd import SGDState, sgd
-from rmsprop_lib.runner import DIVERGENCE_BOUND, Trajectory, run
+from rmsprop_lib.runner import DIVERGENCE_BOUND, Trajectory, first_step, run
 
 __all__ = [
     "DIVERGENCE_BOUND",
@@ -44,11 +48,16 @@ __all__ = [
     "Trajectory",
     "adagrad",
     "adam",
+    "average_regret",
+    "cycle_loss",
     "describe",
     "elongated_quadratic",
+    "first_step",
     "from_framework",
     "given_gradients",
     "gradient_sequence",
+    "least_squares",
+    "linear_loss",
     "mlp_classifier",
     "online_linear",
     "report",

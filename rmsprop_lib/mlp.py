@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from rmsprop_lib.checks import integer, read_only, real, real_matrix
+from rmsprop_lib.objectives import minibatch_rows
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,13 +72,7 @@ class SoftmaxMLP:
         Epoch e (0-based) shuffles the samples with the seed (seed, e) and cuts the permutation
         into n // batch_size batches; the remainder is skipped in that epoch.
         """
-        t = integer("t", t, at_least=1)
-        n = self.X.shape[0]
-        if self.batch_size is None:
-            return np.arange(n)
-        epoch, batch = divmod(t - 1, n // self.batch_size)
-        order = np.random.default_rng([self.seed, epoch]).permutation(n)
-        return order[batch * self.batch_size : (batch + 1) * self.batch_size]
+        return minibatch_rows(self.X.shape[0], self.batch_size, self.seed, t, "epochs")
 
     def _logits(self, w, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         W1, b1, W2, b2 = self.unflatten(w)

@@ -9,14 +9,14 @@ Gradient sequences that drive an optimizer without a loss are in ``rmsprop_lib.g
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from rmsprop_lib.checks import integer, read_only, real
+from rmsprop_lib.checks import integer, read_only, real, real_matrix
 
 
 class Objective(Protocol):
@@ -239,6 +239,153 @@ def _feature_counts(frequencies, n_samples: int) -> np.ndarray:
     return counts
 
 
+SAMPLINGS = ("epochs", "independent")
+
+
+def minibatch_rows(n: int, batch_size: int | None, seed: int, t: int, sampling: str) -> np.ndarray:
+    """The sample rows used at step t (1-based): all n of them when ``batch_size`` is None.
+
+    - ``"epochs"``: epoch e = (t - 1) // (n // batch_size) shuffles the rows with
+      ``default_rng([seed, e])`` and cuts the permutation into n // batch_size batches (the
+      remainder is skipped in that epoch); every row is used once per epoch.
+    - ``"independent"``: step t draws ``batch_size`` rows uniformly WITH replacement with
+      ``default_rng([seed, t])``, independently of every other step.
+    """
+    t = integer("t", t, at_least=1)
+    if batch_size is None:
+        return np.arange(n)
+    if sampling == "epochs":
+        epoch, batch = divmod(t - 1, n // batch_size)
+        order = np.random.default_rng([seed, epoch]).permutation(n)
+        return order[batch * batch_size : (batch + 1) * batch_size]
+    return np.random.default_rng([seed, t]).integers(n, size=batch_size)
+
+
+@dataclass(frozen=True, eq=False)
+class LeastSquares:
+    """f(w) = (1/2n) ||X w - y||^2; ``grad(w, t)`` is the gradient on the minibatch of step t.
+
+    ``value(w, t)`` is always the loss on all n samples (or ``loss(w)`` if one was given, a
+    closed form of the same loss such as ``SparseLeastSquares.value``). ``grad(w, t)`` is
+    (1/b) X_b^T (X_b w - y_b) on the b rows ``minibatch_rows(n, batch_size, seed, t, sampling)``
+    (all rows, the exact gradient, when ``batch_size`` is None): an unbiased estimate of the
+    full gradient. Rows of a batch of w share the minibatch of step t.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    batch_size: int | None = None
+    seed: int = 0
+    sampling: str = "epochs"
+    loss: Callable[[np.ndarray], np.ndarray] | None = None
+    minimum = None
+
+    @property
+    def name(self) -> str:
+        batches = "full batch" if self.batch_size is None else f"minibatches of {self.batch_size}"
+        return f"least squares (n={self.y.size}, d={self.X.shape[1]}, {batches})"
+
+    def value(self, w, t: int = 1) -> np.ndarray:
+        """(1/2n) ||X w - y||^2 on all the samples, one value per row of ``w``."""
+        if self.loss is not None:
+            return self.loss(w)
+        residual = _parameters(w, self.X.shape[1]) @ self.X.T - self.y
+        return 0.5 * np.mean(residual**2, axis=-1)
+
+    def grad(self, w, t: int = 1) -> np.ndarray:
+        """(1/b) X_b^T (X_b w - y_b) on the rows of step t, shape ``w.shape``."""
+        rows = minibatch_rows(self.y.size, self.batch_size, self.seed, t, self.sampling)
+        X, y = self.X[rows], self.y[rows]
+        residual = _parameters(w, self.X.shape[1]) @ X.T - y
+        return residual @ X / rows.size
+
+
+def least_squares(
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    batch_size: int | None = None,
+    seed: int = 0,
+    sampling: str = "epochs",
+    loss: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> LeastSquares:
+    """Least squares on data X (n, d) and targets y (n,), full batch or with minibatches.
+
+    ``batch_size`` (None: full batch) must be in 1..n; ``sampling`` is ``"epochs"`` (shuffled
+    epochs, as ``SoftmaxMLP``) or ``"independent"`` (fresh rows with replacement every step);
+    see ``minibatch_rows``. ``loss``, if given, is used for ``value`` instead of the direct sum.
+    """
+    X = real_matrix("X", X)
+    y = np.asarray(y)
+    if y.dtype == bool or y.dtype.kind not in "iuf":
+        raise TypeError(f"y must be a real array, got dtype {y.dtype}")
+    if y.shape != X.shape[:1] or not np.all(np.isfinite(y)):
+        raise ValueError(f"y must hold {X.shape[0]} finite targets, got shape {y.shape}")
+    if batch_size is not None:
+        batch_size = integer("batch_size", batch_size, at_least=1)
+        if batch_size > X.shape[0]:
+            raise ValueError(f"batch_size must be <= n_samples={X.shape[0]}, got {batch_size}")
+    seed = integer("seed", seed, at_least=0)
+    if sampling not in SAMPLINGS:
+        raise ValueError(f"sampling must be one of {SAMPLINGS}, got {sampling!r}")
+    if loss is not None and not callable(loss):
+        raise TypeError(f"loss must be a callable w -> loss or None, got {loss!r}")
+    return LeastSquares(
+        read_only(X), read_only(y.astype(np.float64)), batch_size, seed, sampling, loss
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class LinearLoss:
+    """f(w) = sum_i s_i w_i: the gradient is the slope s at every w and every step t.
+
+    Fed to ``run``, it gives an optimizer the constant gradient g_t = s, so V_T and the step
+    follow the constant-gradient formulas (e.g. RMSProp's V_T = (1 - beta^T) s^2).
+    """
+
+    slope: np.ndarray
+    minimum = None
+    name = "linear loss"
+
+    def value(self, w, t: int = 1) -> np.ndarray:
+        return np.sum(self.slope * _parameters(w, self.slope.size), axis=-1)
+
+    def grad(self, w, t: int = 1) -> np.ndarray:
+        return np.broadcast_to(self.slope, _parameters(w, self.slope.size).shape).copy()
+
+
+def linear_loss(slope: ArrayLike) -> LinearLoss:
+    """The linear loss with gradient ``slope`` (d,); parameters w are (d,) or (B, d)."""
+    slope = np.asarray(slope)
+    if slope.dtype == bool or slope.dtype.kind not in "iuf":
+        raise TypeError(f"slope must be a real array, got dtype {slope.dtype}")
+    if slope.ndim != 1 or slope.size == 0 or not np.all(np.isfinite(slope)):
+        raise ValueError(f"slope must be a finite, non-empty 1-D array, got shape {slope.shape}")
+    return LinearLoss(read_only(slope.astype(np.float64)))
+
+
+def cycle_loss(learning_rate: ArrayLike, curvatures: ArrayLike, eps: float) -> float | np.ndarray:
+    """The loss of RMSProp's two-step cycle on f(w) = 1/2 sum_j lambda_j w_j^2 (F10).
+
+    With a constant eta (eps outside the root), coordinate j ends jumping between +a_j and -a_j,
+    a_j = eta/2 - eps/lambda_j, so the loss settles at 1/2 sum_j lambda_j a_j^2. The cycle exists
+    only where a_j > 0 (eps < lambda_j eta/2); the formula is returned wherever it is asked for.
+    ``learning_rate`` may be an array: one loss per entry (a float for a number).
+    """
+    eta = np.asarray(learning_rate, dtype=np.float64)
+    if not np.all(np.isfinite(eta) & (eta > 0)):
+        raise ValueError(f"learning_rate must be > 0 and finite, got {learning_rate!r}")
+    lambdas = np.asarray(curvatures, dtype=np.float64)
+    if lambdas.ndim != 1 or lambdas.size == 0 or not np.all(np.isfinite(lambdas) & (lambdas > 0)):
+        raise ValueError(
+            f"curvatures must be a non-empty 1-D array of values > 0, got {curvatures!r}"
+        )
+    eps = real("eps", eps, at_least=0.0)
+    if eta.ndim == 0:
+        return float(np.sum(lambdas * (float(eta) / 2 - eps / lambdas) ** 2) / 2)
+    return np.sum(lambdas * (eta[..., None] / 2 - eps / lambdas) ** 2, axis=-1) / 2
+
+
 @dataclass(frozen=True, eq=False)
 class OnlineLinear:
     """Reddi, Kale & Kumar (2018): f_t(x) = C x if t mod period == 1, else -x, on [-1, 1].
@@ -281,6 +428,29 @@ def online_linear(C: float = 3.0, period: int = 3) -> OnlineLinear:
     """Reddi et al.'s sequence on which RMSProp with small beta goes to the worst point, x = +1."""
     period = integer("period", period, at_least=2)
     return OnlineLinear(real("C", C, above=period - 1), period)
+
+
+def average_regret(trajectory, *, running: bool = False) -> np.ndarray:
+    """R_T / T for linear losses on [-1, 1] (``online_linear``, or its slopes given directly).
+
+    The losses f_t(x) = g_t x add up to (sum_t g_t) x, so the best fixed point in hindsight
+    pays -|sum_t g_t| and R_T = sum_{t<=T} f_t(x_t) + |sum_{t<=T} g_t|, with f_t(x_t) =
+    ``trajectory.loss[t - 1]`` and g_t = ``trajectory.grads[t - 1]`` (record every step).
+    ``running=False``: R_T / T at the end, one value per row (shape batch). ``running=True``:
+    R_T / T for every T = 1..steps (axis 0), from cumulative sums.
+    """
+    grads, losses = np.asarray(trajectory.grads), np.asarray(trajectory.loss)
+    if grads.ndim < 2 or grads.shape[-1] != 1 or losses.shape[0] != grads.shape[0] + 1:
+        raise ValueError(
+            "trajectory must record every step of a run with one parameter (params (..., 1)), "
+            f"got grads of shape {grads.shape} and loss of shape {losses.shape}"
+        )
+    if running:
+        rounds = np.arange(1, grads.shape[0] + 1).reshape(-1, *(1,) * (grads.ndim - 2))
+        best_fixed = -np.abs(np.cumsum(grads[..., 0], axis=0))
+        return (np.cumsum(losses[:-1], axis=0) - best_fixed) / rounds
+    best_fixed = -np.abs(grads.sum(axis=0)[..., 0])
+    return (losses[:-1].sum(axis=0) - best_fixed) / len(grads)
 
 
 @dataclass(frozen=True, eq=False)

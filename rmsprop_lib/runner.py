@@ -3,8 +3,9 @@
 ``run(optimizer, objective, w0, steps)`` starts from ``w0`` of shape (d,) or (B, d) and records
 the trajectory. Each step t = 1..steps takes ``g_t = objective.grad(w_{t-1}, t)``, then
 ``w_t = optimizer.step(w_{t-1}, g_t, state)``, then ``objective.project(w_t)`` if the objective
-has one. ``loss[i]`` is ``objective.value(params[i], i + 1)``: the loss of the parameters held
-when step i + 1 is taken (so for an online problem, ``loss[:-1].sum(0)`` is the online loss).
+has one (or ``run``'s ``project`` argument). ``loss[i]`` is ``objective.value(params[i], i + 1)``:
+the loss of the parameters held when step i + 1 is taken (so for an online problem,
+``loss[:-1].sum(0)`` is the online loss).
 
 Divergence is an outcome, not an error: a row diverges at the first step t (0 for w0 itself) at
 which its loss is not finite, any parameter is not finite or exceeds ``DIVERGENCE_BOUND`` in
@@ -15,6 +16,7 @@ floating-point warning is emitted. (``optimizer.step`` itself refuses a non-fini
 a ValueError: ``run`` hands it a zero gradient in the rows already labelled diverged.)
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,21 +68,74 @@ class Trajectory:
     def steps_to_tolerance(self, tol: float) -> np.ndarray:
         """The first recorded step at which loss <= tol, or -1 if never; shape batch."""
         checks.real("tol", tol)
-        reached = self.loss <= tol
-        first = self.recorded_steps[np.argmax(reached, axis=0)]
-        return np.where(reached.any(axis=0), first, -1)
+        first = np.asarray(first_step(self.loss <= tol))
+        return np.where(first >= 0, self.recorded_steps[first], -1)
+
+
+def first_step(condition: ArrayLike, *, axis: int = 0, stays: bool = False) -> int | np.ndarray:
+    """The first index along ``axis`` at which ``condition`` holds, or -1 if it never does.
+
+    With ``stays=True``: the first index from which ``condition`` holds at every later index
+    (to the end of the axis); 0 if it holds throughout, -1 if it fails at the last index.
+
+    The result is an INDEX into ``condition``. It is the step number t exactly when entry i of
+    the array belongs to step t = i: ``trajectory.params`` or ``trajectory.loss`` recorded every
+    step (entry 0 is w0, before step 1), or a distance with d_0 = 0 prepended. For per-step
+    records that start at step 1 (``trajectory.grads``, ``trajectory.v``: entry i is step
+    i + 1, e.g. V_{i+1}) the step number is the result + 1. -1 means "never", whatever the axis;
+    test ``result >= 0`` before doing arithmetic with it.
+
+    Returns a Python int for 1-D input, else an int array with ``axis`` removed.
+    """
+    array = np.asarray(condition)
+    if array.dtype != bool:
+        raise TypeError(f"condition must be a boolean array, got dtype {array.dtype}")
+    axis = checks.integer("axis", axis, at_least=-array.ndim)
+    if not axis < array.ndim or array.shape[axis] == 0:
+        raise ValueError(
+            f"axis must be in -{array.ndim}..{array.ndim - 1} and condition non-empty along it, "
+            f"got axis {axis} for shape {array.shape}"
+        )
+    checks.flag("stays", stays)
+    if stays:  # holds from index i to the end: a logical AND accumulated from the end
+        backwards = np.flip(array, axis=axis)
+        array = np.flip(np.logical_and.accumulate(backwards, axis=axis), axis=axis)
+    first = np.where(array.any(axis=axis), np.argmax(array, axis=axis), -1)
+    return int(first) if first.ndim == 0 else first
 
 
 def run(
-    optimizer: Optimizer, objective: Objective, w0: ArrayLike, steps: int, *, record_every: int = 1
+    optimizer: Optimizer,
+    objective: Objective,
+    w0: ArrayLike,
+    steps: int,
+    *,
+    record_every: int = 1,
+    project: Callable[[np.ndarray], np.ndarray] | None = None,
+    loss_every_step: bool = True,
 ) -> Trajectory:
     """Take ``steps`` steps of ``optimizer`` on ``objective`` from ``w0``, (d,) or (B, d).
 
     Batched runs are one array computation per step: give the optimizer array hyperparameters
     that broadcast against (B, d), e.g. ``learning_rate=lrs[:, None]``.
+
+    - ``project``: a map w -> w applied after every step, for an objective without its own
+      ``project`` (e.g. ``given_gradients`` kept on Reddi's [-1, 1]); giving one for an objective
+      that has ``project`` is a ValueError.
+    - ``loss_every_step=False``: ``objective.value`` is called only for w0 and the recorded
+      steps, so an expensive loss (a network on all its data) costs nothing between records. The
+      records are the same; between records a row can then diverge only through its params or
+      its gradient (a non-finite loss is noticed at the next record).
     """
     steps = checks.integer("steps", steps, at_least=1)
     record_every = checks.integer("record_every", record_every, at_least=1)
+    loss_every_step = checks.flag("loss_every_step", loss_every_step)
+    own_project = getattr(objective, "project", None)
+    if project is not None and not callable(project):
+        raise TypeError(f"project must be a callable w -> w or None, got {project!r}")
+    if project is not None and own_project is not None:
+        raise ValueError("project must be None for an objective that has its own project")
+    project = own_project if project is None else project
     w = _initial_params(w0)
     recorded_steps = np.arange(0, steps + record_every, record_every)
     recorded_steps[-1] = steps  # always record the last step
@@ -88,7 +143,7 @@ def run(
     records = _Records(recorded_steps, w.shape, has_v=hasattr(state, "v"))
     alive = np.ones(w.shape[:-1], dtype=bool)
     diverged_at = np.full(w.shape[:-1], -1)
-    project = getattr(objective, "project", None)
+    recorded = set(recorded_steps.tolist())
     with np.errstate(all="ignore"):  # overflow in diverging rows is expected and flagged
         loss = objective.value(w, 1)
         _mark_divergence(0, w, loss, alive, diverged_at)
@@ -100,7 +155,10 @@ def run(
             new_w, state = optimizer.step(w, finite_gradient, state)
             if project is not None:
                 new_w = project(new_w)
-            loss = objective.value(new_w, t + 1)
+            if loss_every_step or t in recorded:
+                loss = objective.value(new_w, t + 1)
+            else:
+                loss = np.zeros(new_w.shape[:-1])  # not computed: only params can diverge here
             _mark_divergence(t, new_w, loss, alive, diverged_at)
             # Diverged rows keep their last finite params in the working copy (not the records).
             w = new_w if alive.all() else np.where(alive[..., None], new_w, w)

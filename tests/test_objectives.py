@@ -7,8 +7,19 @@ import numpy as np
 import pytest
 from numerics import numerical_gradient
 
+from rmsprop_lib import (
+    adagrad,
+    average_regret,
+    cycle_loss,
+    least_squares,
+    linear_loss,
+    rmsprop,
+    run,
+    sgd,
+)
 from rmsprop_lib.objectives import (
     elongated_quadratic,
+    minibatch_rows,
     online_linear,
     rosenbrock,
     saddle_surface,
@@ -243,3 +254,122 @@ REJECTIONS = [
 def test_constructors_reject_bad_arguments(factory, kwargs, error, match):
     with pytest.raises(error, match=match):
         factory(**kwargs)
+
+
+# ----------------------------------------------- helpers moved from the chapters (issue 14)
+
+RNG = np.random.default_rng(5)
+X_DATA = RNG.standard_normal((60, 3))
+Y_DATA = X_DATA @ [1.0, -2.0, 0.5] + 0.1 * RNG.standard_normal(60)
+
+
+def test_least_squares_value_and_full_gradient_match_the_definition():
+    problem = least_squares(X_DATA, Y_DATA)
+    w = np.array([[0.3, 0.1, -0.7], [1.0, -2.0, 0.5]])
+    direct = [np.sum((X_DATA @ row - Y_DATA) ** 2) / (2 * 60) for row in w]
+    np.testing.assert_allclose(problem.value(w), direct, rtol=1e-13)
+    for row in w:
+        np.testing.assert_allclose(
+            problem.grad(row), numerical_gradient(problem, row, 1), rtol=1e-6
+        )
+
+
+def test_minibatch_gradients_of_one_epoch_average_to_the_full_gradient():
+    full, batches = least_squares(X_DATA, Y_DATA), least_squares(X_DATA, Y_DATA, batch_size=15)
+    w = np.array([0.3, 0.1, -0.7])
+    epoch = [batches.grad(w, t) for t in range(1, 5)]  # 60 / 15 = 4 batches cover every row once
+    np.testing.assert_allclose(np.mean(epoch, axis=0), full.grad(w), rtol=1e-12)
+    rows = np.concatenate([minibatch_rows(60, 15, 0, t, "epochs") for t in range(1, 5)])
+    assert sorted(rows.tolist()) == list(range(60))
+
+
+def test_independent_minibatches_are_drawn_with_replacement_per_step():
+    problem = least_squares(X_DATA, Y_DATA, batch_size=8, seed=2, sampling="independent")
+    rows = minibatch_rows(60, 8, 2, 7, "independent")
+    expected = np.random.default_rng([2, 7]).integers(60, size=8)  # the documented rule
+    np.testing.assert_array_equal(rows, expected)
+    w = np.array([0.3, 0.1, -0.7])
+    by_hand = X_DATA[rows].T @ (X_DATA[rows] @ w - Y_DATA[rows]) / 8
+    np.testing.assert_allclose(problem.grad(w, 7), by_hand, rtol=1e-12)
+    long_run = np.array([minibatch_rows(5, 4, 0, t, "independent") for t in range(1, 200)])
+    assert any(len(set(r)) < 4 for r in long_run.tolist())  # a repeated row: with replacement
+
+
+def test_least_squares_uses_a_given_loss_for_value_only():
+    problem = least_squares(X_DATA, Y_DATA, loss=lambda w: np.full(np.shape(w)[:-1], 7.0))
+    assert problem.value(np.zeros(3)) == 7.0
+    np.testing.assert_allclose(problem.grad(np.zeros(3)), -X_DATA.T @ Y_DATA / 60, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"batch_size": 0}, ValueError, "batch_size must be >= 1"),
+        ({"batch_size": 61}, ValueError, "batch_size must be <= n_samples=60"),
+        ({"sampling": "shuffle"}, ValueError, "sampling must be one of"),
+        ({"seed": -1}, ValueError, "seed must be >= 0"),
+        ({"loss": 3.0}, TypeError, "loss must be a callable"),
+        ({"y": np.zeros(59)}, ValueError, "y must hold 60 finite targets"),
+    ],
+)
+def test_least_squares_refuses_bad_arguments(kwargs, error, match):
+    arguments = {"X": X_DATA, "y": Y_DATA, **kwargs}
+    with pytest.raises(error, match=match):
+        least_squares(**arguments)
+
+
+def test_linear_loss_gives_rmsprop_a_constant_gradient():
+    slope = np.array([2.0, -0.5])
+    problem = linear_loss(slope)
+    w = np.array([[0.3, 0.4], [1.0, -1.0]])
+    np.testing.assert_array_equal(problem.value(w), [0.6 - 0.2, 2.0 + 0.5])
+    np.testing.assert_array_equal(problem.grad(w), [slope, slope])
+    trajectory = run(rmsprop(learning_rate=0.1, beta=0.9, eps=0.0), problem, np.zeros(2), 30)
+    T = np.arange(1, 31)[:, None]
+    np.testing.assert_allclose(trajectory.v, (1 - 0.9**T) * slope**2, rtol=1e-12)  # F4
+    with pytest.raises(ValueError, match="slope must be a finite, non-empty 1-D"):
+        linear_loss([[1.0]])
+    with pytest.raises(TypeError, match="slope must be a real array"):
+        linear_loss(["a"])
+
+
+def regret_by_brute_force(points, slopes):
+    """R_T / T for every T, comparing with the better of the two corners x = -1, x = +1."""
+    paid, total, out = 0.0, 0.0, []
+    for T, (x, g) in enumerate(zip(points, slopes, strict=True), start=1):
+        paid, total = paid + g * x, total + g
+        out.append((paid - min(-total, total)) / T)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("learner", ["sgd", "adagrad"])
+def test_average_regret_matches_a_brute_force_best_fixed_point(learner):
+    optimizer = sgd(learning_rate=0.05) if learner == "sgd" else adagrad(learning_rate=0.5, eps=0.0)
+    trajectory = run(optimizer, online_linear(C=3.0), [1.0], 300)
+    expected = regret_by_brute_force(trajectory.params[:-1, 0], trajectory.grads[:, 0])
+    np.testing.assert_allclose(average_regret(trajectory, running=True), expected, rtol=1e-12)
+    np.testing.assert_allclose(average_regret(trajectory), expected[-1], rtol=1e-12)
+    batched = run(sgd(learning_rate=0.05), online_linear(C=3.0), [[1.0], [0.0]], 300)
+    assert average_regret(batched).shape == (2,)
+    assert average_regret(batched, running=True).shape == (300, 2)
+    with pytest.raises(ValueError, match="one parameter"):
+        average_regret(run(sgd(learning_rate=0.1), elongated_quadratic(), [1.0, 1.0], 3))
+
+
+def test_cycle_loss_is_where_rmsprop_ends_on_a_quadratic():
+    valley = elongated_quadratic(condition_number=10.0)
+    curvatures = np.diag(valley.hessian)
+    final = run(rmsprop(learning_rate=0.1, beta=0.9, eps=1e-8), valley, [1.0, 1.0], 3000)
+    np.testing.assert_allclose(final.final_loss, cycle_loss(0.1, curvatures, 1e-8), rtol=1e-6)
+    a = 0.05 - 1e-3 / curvatures  # F10 by hand, eps = 1e-3
+    assert cycle_loss(0.1, curvatures, 1e-3) == pytest.approx(0.5 * np.sum(curvatures * a**2))
+    etas = np.array([[0.1, 0.2], [0.05, 0.3]])
+    each = [[cycle_loss(float(e), curvatures, 1e-8) for e in row] for row in etas]
+    np.testing.assert_array_equal(cycle_loss(etas, curvatures, 1e-8), each)
+    assert isinstance(cycle_loss(0.1, curvatures, 0.0), float)
+    with pytest.raises(ValueError, match="learning_rate must be > 0"):
+        cycle_loss(0.0, curvatures, 0.0)
+    with pytest.raises(ValueError, match="curvatures must be"):
+        cycle_loss(0.1, [1.0, -1.0], 0.0)
+    with pytest.raises(ValueError, match="eps must be >= 0"):
+        cycle_loss(0.1, curvatures, -1.0)

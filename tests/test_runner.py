@@ -307,3 +307,53 @@ def test_trajectory_is_frozen():
         trajectory.loss = None
     with pytest.raises(ValueError, match="read-only"):
         trajectory.params[0, 0] = 5.0
+
+
+class CountingLoss:
+    """f(w) = |w|^2 / 2, counting the steps t at which value is asked for."""
+
+    def __init__(self):
+        self.asked = []
+
+    def value(self, w, t=1):
+        self.asked.append(t)
+        return 0.5 * np.sum(np.asarray(w) ** 2, axis=-1)
+
+    def grad(self, w, t=1):
+        return np.asarray(w, dtype=float)
+
+
+def test_loss_only_at_recorded_steps_gives_the_same_records():
+    every, sparse = CountingLoss(), CountingLoss()
+    full = run(sgd(learning_rate=0.1), every, [1.0, -2.0], 10, record_every=4)
+    lean = run(
+        sgd(learning_rate=0.1), sparse, [1.0, -2.0], 10, record_every=4, loss_every_step=False
+    )
+    assert every.asked == list(range(1, 12))
+    assert sparse.asked == [1, 5, 9, 11]  # w0 (taken at step 1) and after steps 4, 8, 10
+    np.testing.assert_array_equal(lean.recorded_steps, [0, 4, 8, 10])
+    np.testing.assert_array_equal(lean.params, full.params)
+    np.testing.assert_allclose(lean.loss, 0.5 * 0.9 ** (2 * lean.recorded_steps) * 5.0, rtol=1e-14)
+
+
+def test_loss_only_at_records_still_flags_parameters_that_blow_up():
+    trajectory = run(
+        sgd(learning_rate=5.0), CountingLoss(), [1.0], 40, record_every=50, loss_every_step=False
+    )  # w_t = (-4)^t passes 1e12 at t = 20
+    assert trajectory.diverged and trajectory.diverged_at == 20
+
+
+def test_project_argument_is_applied_after_every_step():
+    # SGD on f = |w|^2/2 from 3 with eta = 0.1, clipped to [-1, 1]: 3 -> 2.7 -> clip 1 -> 0.9 ...
+    clip = lambda w: np.clip(w, -1.0, 1.0)  # noqa: E731
+    trajectory = run(sgd(learning_rate=0.1), CountingLoss(), [3.0], 3, project=clip)
+    np.testing.assert_allclose(trajectory.params[:, 0], [3.0, 1.0, 0.9, 0.81])
+
+
+def test_project_argument_is_refused_when_the_objective_has_one():
+    with pytest.raises(ValueError, match="project must be None"):
+        run(sgd(learning_rate=0.1), online_linear(), [0.0], 3, project=np.negative)
+    with pytest.raises(TypeError, match="project must be a callable"):
+        run(sgd(learning_rate=0.1), CountingLoss(), [0.0], 3, project=2.0)
+    with pytest.raises(TypeError, match="loss_every_step must be a bool"):
+        run(sgd(learning_rate=0.1), CountingLoss(), [0.0], 3, loss_every_step=0)

@@ -3,13 +3,19 @@ that computes what ``torch.optim.RMSprop(params, lr=0.01)`` computes, with torch
 defaults.
 
 The presets are data (``PRESETS``), read off the frameworks' sources (PyTorch 2.13, Keras 3.15,
-optax 0.2.8, TensorFlow 1 kernels). Each entry holds:
+optax 0.2.8, TensorFlow 1 kernels, and tf.keras's ``optimizer_v2``, framework ``"tf_keras_v2"``:
+``tf.keras.optimizers.RMSprop`` / ``Adagrad`` in TensorFlow 2.0-2.10, ``tf.keras.optimizers.legacy``
+in 2.11-2.15). Each entry holds:
 
 - ``factory``: the ``rmsprop_lib.optimizers`` function it calls;
 - ``arguments``: framework argument -> (factory argument, framework default); the factory argument
   is a tuple to unpack a pair (torch's ``betas``), the default is ``REQUIRED`` where the framework
   has none;
 - ``none_means``: arguments whose ``None`` stands for a number (Keras ``weight_decay=None`` is 0);
+- ``falsy_means``: arguments whose ``None`` or 0 stands for a number (tf.keras ``optimizer_v2``
+  writes ``epsilon or 1e-7``, so ``epsilon=0`` is 1e-7);
+- ``eps_in_sqrt_with_momentum``: eps sits inside the root exactly when momentum > 0 (tf.keras
+  ``optimizer_v2`` RMSprop, which calls TensorFlow's momentum kernels only then);
 - ``fixed``: factory switches the framework hard-codes (eps placement, initial accumulator, ...);
 - ``inert``: arguments that never change the arithmetic (``foreach``, ``name``, ...): any value;
 - ``unmodelled``: arguments accepted only at their default (``maximize``, ``dampening``, Keras
@@ -54,6 +60,13 @@ REQUIRED = _Required()
 
 _TORCH_L2 = "coupled L2: g <- g + weight_decay w before the accumulators"
 _KERAS_DECOUPLED = "decoupled: w <- w - w weight_decay learning_rate (old w), then the update"
+_TF_KERAS_V2_UNMODELLED = {
+    "clipnorm": None,
+    "clipvalue": None,
+    "global_clipnorm": None,
+    "decay": 0.0,
+}
+"""tf.keras ``optimizer_v2``'s keyword arguments; ``decay``: inverse-time learning-rate decay."""
 _KERAS_UNMODELLED = {
     "clipnorm": None,
     "clipvalue": None,
@@ -160,6 +173,38 @@ PRESETS: dict[tuple[str, str], dict[str, Any]] = {
         "unmodelled": _KERAS_UNMODELLED,
         "momentum_form": "none",
         "weight_decay_form": _KERAS_DECOUPLED,
+    },
+    ("tf_keras_v2", "RMSprop"): {
+        "factory": rmsprop,
+        "arguments": {
+            "learning_rate": ("learning_rate", 0.001),
+            "rho": ("beta", 0.9),
+            "momentum": ("momentum", 0.0),
+            "epsilon": ("eps", 1e-7),
+            "centered": ("centered", False),
+        },
+        "falsy_means": {"epsilon": 1e-7},
+        "fixed": {"initial_accumulator": 0.0},
+        "eps_in_sqrt_with_momentum": True,
+        "inert": ("name",),
+        "unmodelled": _TF_KERAS_V2_UNMODELLED,
+        "momentum_form": "momentum = 0: none (w <- w - lr g/(sqrt(v) + eps)); momentum > 0: TF's "
+        "kernel, b <- momentum b + lr g/sqrt(v + eps); w <- w - b (eps moves inside the root)",
+        "weight_decay_form": "none",
+    },
+    ("tf_keras_v2", "Adagrad"): {
+        "factory": adagrad,
+        "arguments": {
+            "learning_rate": ("learning_rate", 0.001),
+            "initial_accumulator_value": ("initial_accumulator", 0.1),
+            "epsilon": ("eps", 1e-7),
+        },
+        "falsy_means": {"epsilon": 1e-7},
+        "fixed": {"eps_in_sqrt": False},
+        "inert": ("name",),
+        "unmodelled": _TF_KERAS_V2_UNMODELLED,
+        "momentum_form": "none",
+        "weight_decay_form": "none",
     },
     ("optax", "rmsprop"): {
         "factory": rmsprop,
@@ -348,13 +393,29 @@ def _factory_arguments(entry: Mapping[str, Any], settings: Mapping[str, Any], la
         value = settings[argument]
         if value is None and argument in entry.get("none_means", {}):
             value = entry["none_means"][argument]
+        if argument in entry.get("falsy_means", {}) and _is_zero_or_none(value):
+            value = entry["falsy_means"][argument]
         if isinstance(target, tuple):
             if not isinstance(value, tuple | list) or len(value) != len(target):
                 raise TypeError(f"{label}: {argument} must be a pair of numbers, got {value!r}")
             arguments.update(zip(target, value, strict=True))
         elif target is not None:
             arguments[target] = value
+    if entry.get("eps_in_sqrt_with_momentum"):
+        momentum = arguments["momentum"]
+        if not isinstance(momentum, numbers.Real) or isinstance(momentum, bool | np.bool_):
+            raise TypeError(
+                f"{label}: momentum must be a number (it decides where eps sits), got {momentum!r}"
+            )
+        arguments["eps_in_sqrt"] = bool(momentum > 0)
     return arguments
+
+
+def _is_zero_or_none(value: Any) -> bool:
+    """``not value`` for the framework's own check, without truth-testing an array."""
+    if value is None:
+        return True
+    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_) and value == 0
 
 
 def _in_framework_words(entry: Mapping[str, Any], message: str) -> str:
@@ -378,9 +439,12 @@ def _library_default(entry: Mapping[str, Any], library_name: str) -> Any:
 
 
 def _eps_placement(entry: Mapping[str, Any]) -> str | None:
-    """ "inside" sqrt(V + eps), "outside" sqrt(V) + eps, "none" (no eps), None (no denominator)."""
+    """ "inside" sqrt(V + eps), "outside" sqrt(V) + eps, "none" (no eps), None (no denominator),
+    or "outside (inside if momentum > 0)" (tf.keras ``optimizer_v2`` RMSprop)."""
     if entry["factory"] is sgd:
         return None
     if entry.get("fixed", {}).get("eps") == 0.0:
         return "none"
+    if entry.get("eps_in_sqrt_with_momentum"):
+        return "outside (inside if momentum > 0)"
     return "inside" if _library_default(entry, "eps_in_sqrt") else "outside"

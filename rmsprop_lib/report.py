@@ -13,11 +13,15 @@ full ``repr`` is a fact of one machine, not of the course, so the chapters never
 
 Four digits are plenty for prose and far above the round-off of any experiment in the course; a
 value that only round-off produces (a difference of 1e-16) is reported as a bound instead.
+
+``markdown_table(header, rows)`` writes the tables that the chapters and the appendix display.
 """
 
 from __future__ import annotations
 
 import numbers
+import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -114,3 +118,47 @@ def glued(name: str, spec: str = "") -> str:
     if name not in _GLUED:
         raise KeyError(f"nothing was glued under {name!r}: run the cell that glues it first")
     return format(_GLUED[name], spec)
+
+
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def markdown_table(
+    header: Sequence[Any], rows: Iterable[Sequence[Any]], *, spaced_rule: bool = False
+) -> str:
+    """A Markdown pipe table: the header line, the rule, then one line per row.
+
+    Every cell is written as ``str(cell)``, between ``| `` and `` |``: ``markdown_table(["a", "b"],
+    [[1, 2]])`` is ``"| a | b |\n|---|---|\n| 1 | 2 |"``. With ``spaced_rule`` the rule is
+    ``| --- | --- |`` (the same table once rendered). Display it with
+    ``IPython.display.Markdown``.
+
+    A ``ValueError`` for an empty header, a header or row given as one string, a row whose length
+    is not the header's, or a cell whose text holds a line break or a ``|`` not escaped as ``\\|``
+    (either would break the table).
+    """
+    if isinstance(header, str):
+        raise ValueError(f"header must be a sequence of column names, not a string: {header!r}")
+    header = list(header)
+    if not header:
+        raise ValueError("header must name at least one column")
+    table = [header]
+    for number, row in enumerate(rows):
+        if isinstance(row, str):
+            raise ValueError(f"row {number} must be a sequence of cells, not a string: {row!r}")
+        row = list(row)
+        if len(row) != len(header):
+            raise ValueError(
+                f"row {number} has {len(row)} cells, the header {len(header)}: {row!r}"
+            )
+        table.append(row)
+    lines = []
+    for row in table:
+        cells = [str(cell) for cell in row]
+        for cell in cells:
+            if "\n" in cell or "\r" in cell or _UNESCAPED_PIPE.search(cell):
+                raise ValueError(f"a cell must not hold a line break or an unescaped |: {cell!r}")
+        lines.append("| " + " | ".join(cells) + " |")
+    rule = "|" + (" --- |" if spaced_rule else "---|") * len(header)
+    lines.insert(1, rule)
+    return "\n".join(lines)

@@ -5,6 +5,12 @@ The reference numbers live in ``tests/fixtures/framework_reference.json``, writt
 frameworks installed (never in CI), so these tests need NumPy only. Both sides take their
 gradients from ``tests/fixtures/reference_problems.py``.
 
+tf.keras's ``optimizer_v2`` (the ``tf_keras_v2`` presets: TensorFlow 2.0-2.10, whose wheels need
+Python <= 3.10) was not recorded. Its presets replay recorded runs of the frameworks that compute
+the same (frameworks.md, A.1 and A.2): without momentum, PyTorch's RMSprop (eps outside the root,
+V_0 = 0, centered too); with momentum, Keras 3's RMSprop (TensorFlow's kernel: eps inside, the
+learning rate inside the buffer); for Adagrad, PyTorch's Adagrad with the same V_0.
+
 float64 cases, with a constant learning rate or the framework's own schedule, must agree to
 rtol 1e-12. float32 cases check the documented behaviour: the library computes in float64 from
 the float32 start, so it agrees with the frameworks' float32 runs only to a float32 tolerance,
@@ -22,7 +28,9 @@ import pytest
 from rmsprop_lib.frameworks import PRESETS, from_framework
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SUPPORTED_PRESETS = set(PRESETS)  # every preset must have recorded references
+# every preset must have recorded references, or runs of an equivalent framework (TF_KERAS_V2)
+TF_KERAS_V2 = {("tf_keras_v2", "RMSprop"), ("tf_keras_v2", "Adagrad")}
+SUPPORTED_PRESETS = set(PRESETS) - TF_KERAS_V2
 FLOAT32_RTOL, FLOAT32_ATOL = 1e-4, 3e-5
 
 
@@ -88,6 +96,70 @@ def test_float32_runs_agree_to_a_float32_tolerance_and_the_library_computes_in_f
     trajectory = _trajectory(optimizer, problem.grad, start, case["steps"])
     assert trajectory.dtype == np.float64
     np.testing.assert_allclose(trajectory, case["params"], rtol=FLOAT32_RTOL, atol=FLOAT32_ATOL)
+
+
+def _tf_keras_v2_translation(case: dict) -> tuple[str, dict] | None:
+    """The tf.keras ``optimizer_v2`` call that computes what the float64 recorded ``case``
+    computed, or None when none does (weight decay, learning-rate decay, schedules)."""
+    if case.get("dtype", "float64") != "float64" or "schedule" in case:
+        return None
+    kwargs = case["kwargs"]
+    framework, name = case["framework"], case["name"]
+    if (framework, name) == ("torch", "RMSprop") and not {"momentum", "weight_decay"} & set(kwargs):
+        names = {"lr": "learning_rate", "alpha": "rho", "eps": "epsilon", "centered": "centered"}
+        defaults = {"learning_rate": 0.01, "rho": 0.99, "epsilon": 1e-8}
+        return "RMSprop", defaults | {names[key]: value for key, value in kwargs.items()}
+    if (framework, name) == ("keras", "RMSprop") and kwargs.get("momentum", 0) > 0:
+        return "RMSprop", dict(kwargs)
+    if (framework, name) == ("torch", "Adagrad") and not {"lr_decay", "weight_decay"} & set(kwargs):
+        names = {"lr": "learning_rate", "eps": "epsilon"}
+        names["initial_accumulator_value"] = "initial_accumulator_value"
+        defaults = {"learning_rate": 0.01, "epsilon": 1e-10, "initial_accumulator_value": 0.0}
+        return "Adagrad", defaults | {names[key]: value for key, value in kwargs.items()}
+    return None
+
+
+TF_KERAS_V2_CASES = [
+    (case, *translation)
+    for case in CASES
+    if (translation := _tf_keras_v2_translation(case)) is not None
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "name", "kwargs"),
+    TF_KERAS_V2_CASES,
+    ids=[_case_id(case) for case, _, _ in TF_KERAS_V2_CASES],
+)
+def test_tf_keras_v2_preset_reproduces_the_equivalent_recorded_run(case, name, kwargs):
+    optimizer = from_framework("tf_keras_v2", name, **kwargs)
+    problem = PROBLEMS[case["problem"]]
+    trajectory = _trajectory(optimizer, problem.grad, case["w0"], case["steps"])
+    np.testing.assert_allclose(trajectory, case["params"], rtol=1e-12, atol=1e-14)
+
+
+def test_tf_keras_v2_translations_cover_both_eps_placements_on_every_problem():
+    covered = {
+        (name, "momentum" in kwargs, kwargs.get("centered", False), case["problem"])
+        for case, name, kwargs in TF_KERAS_V2_CASES
+    }
+    for problem in PROBLEMS:
+        assert {("RMSprop", False, False, problem), ("RMSprop", False, True, problem)} <= covered
+        assert {("RMSprop", True, False, problem), ("Adagrad", False, False, problem)} <= covered
+
+
+def test_tf_keras_v2_rmsprop_without_momentum_is_not_keras_3():
+    """A large eps makes the placement plain: the Keras 3 run with epsilon=0.1 (inside the root)
+    is not what tf.keras optimizer_v2 computes with the same arguments (outside)."""
+    case = next(
+        case
+        for case in CASES
+        if (case["framework"], case["name"], case["label"]) == ("keras", "RMSprop", "epsilon")
+    )
+    optimizer = from_framework("tf_keras_v2", "RMSprop", **case["kwargs"])
+    problem = PROBLEMS[case["problem"]]
+    trajectory = _trajectory(optimizer, problem.grad, case["w0"], case["steps"])
+    assert not np.allclose(trajectory, case["params"], rtol=1e-6, atol=0)
 
 
 def test_schedule_cases_follow_the_stated_schedule():

@@ -26,6 +26,8 @@ SPEC_PRESETS = {
     ("optax", "adagrad"),
     ("tf1", "RMSPropOptimizer"),
     ("tf1", "AdagradOptimizer"),
+    ("tf_keras_v2", "RMSprop"),
+    ("tf_keras_v2", "Adagrad"),
 }
 LEARNING_RATE_REQUIRED = {("optax", "rmsprop"), ("optax", "adagrad")} | {
     ("tf1", "RMSPropOptimizer"),
@@ -76,6 +78,8 @@ FIRST_STEPS = {
     ("optax", "adagrad"): lambda g: -0.01 * g / math.sqrt(0.1 + g * g + 1e-7),
     ("tf1", "RMSPropOptimizer"): lambda g: -0.01 * g / math.sqrt(0.9 + 0.1 * g * g + 1e-10),
     ("tf1", "AdagradOptimizer"): lambda g: -0.01 * g / math.sqrt(0.1 + g * g),
+    ("tf_keras_v2", "RMSprop"): lambda g: -0.001 * g / (math.sqrt(0.1 * g * g) + 1e-7),
+    ("tf_keras_v2", "Adagrad"): lambda g: -0.001 * g / (math.sqrt(0.1 + g * g) + 1e-7),
 }
 
 
@@ -109,6 +113,8 @@ DEFAULT_EQUIVALENTS = {
         learning_rate=0.01, beta=0.9, eps=1e-10, eps_in_sqrt=True, initial_accumulator=1.0
     ),
     ("tf1", "AdagradOptimizer"): adagrad(learning_rate=0.01, eps=0.0, initial_accumulator=0.1),
+    ("tf_keras_v2", "RMSprop"): rmsprop(learning_rate=0.001, beta=0.9, eps=1e-7),
+    ("tf_keras_v2", "Adagrad"): adagrad(learning_rate=0.001, eps=1e-7, initial_accumulator=0.1),
 }
 
 
@@ -233,6 +239,21 @@ NON_DEFAULT_CASES = [
         {"learning_rate": 0.5, "initial_accumulator_value": 1.0},
         adagrad(0.5, 0.0, initial_accumulator=1.0),
     ),
+    (
+        ("tf_keras_v2", "RMSprop"),
+        {"learning_rate": 0.01, "rho": 0.95, "momentum": 0.9, "epsilon": 0.01, "centered": True},
+        rmsprop(0.01, 0.95, 0.01, eps_in_sqrt=True, centered=True, momentum=0.9),
+    ),
+    (
+        ("tf_keras_v2", "RMSprop"),
+        {"learning_rate": 0.01, "rho": 0.95, "epsilon": 0.01, "centered": True},
+        rmsprop(0.01, 0.95, 0.01, centered=True),
+    ),
+    (
+        ("tf_keras_v2", "Adagrad"),
+        {"learning_rate": 0.1, "initial_accumulator_value": 0.0, "epsilon": 0.1},
+        adagrad(0.1, 0.1, initial_accumulator=0.0),
+    ),
 ]
 
 
@@ -280,10 +301,11 @@ def test_schedules_pass_through_unchanged():
 
 def test_unknown_framework_lists_the_valid_ones():
     with pytest.raises(
-        ValueError, match=r"^unknown framework 'jax'; valid: keras, optax, tf1, torch$"
+        ValueError,
+        match=r"^unknown framework 'jax'; valid: keras, optax, tf1, tf_keras_v2, torch$",
     ):
         from_framework("jax", "rmsprop")
-    with pytest.raises(ValueError, match="valid: keras, optax, tf1, torch"):
+    with pytest.raises(ValueError, match="valid: keras, optax, tf1, tf_keras_v2, torch"):
         describe("Torch", "RMSprop")
 
 
@@ -325,6 +347,8 @@ def test_unknown_argument_lists_the_valid_ones():
         ("keras", "Adagrad", {"clipvalue": 0.5}, "clipvalue"),
         ("keras", "Adagrad", {"gradient_accumulation_steps": 2}, "gradient_accumulation_steps"),
         ("keras", "Adagrad", {"ema_momentum": 0.9}, "ema_momentum"),
+        ("tf_keras_v2", "RMSprop", {"decay": 0.01}, "decay"),
+        ("tf_keras_v2", "Adagrad", {"clipnorm": 1.0}, "clipnorm"),
     ],
 )
 def test_settings_the_library_does_not_model_raise(framework, name, kwargs, argument):
@@ -356,6 +380,7 @@ def test_unmodelled_arguments_are_accepted_at_their_defaults():
         ("keras", "Adagrad", {"name": None}),
         ("tf1", "RMSPropOptimizer", {"use_locking": True, "name": "RMS"}),
         ("tf1", "AdagradOptimizer", {"use_locking": True}),
+        ("tf_keras_v2", "RMSprop", {"name": "legacy"}),
     ],
 )
 def test_arguments_that_never_change_the_arithmetic_take_any_value(framework, name, kwargs):
@@ -439,6 +464,8 @@ EXPECTED_DESCRIPTIONS = {
     ("optax", "adagrad"): ("inside", 1e-7, 0.1, None),
     ("tf1", "RMSPropOptimizer"): ("inside", 1e-10, 1.0, None),
     ("tf1", "AdagradOptimizer"): ("none", 0.0, 0.1, None),
+    ("tf_keras_v2", "RMSprop"): ("outside (inside if momentum > 0)", 1e-7, 0.0, 0.001),
+    ("tf_keras_v2", "Adagrad"): ("outside", 1e-7, 0.1, 0.001),
 }
 
 
@@ -565,3 +592,31 @@ def test_torch_rmsprop_rejects_a_schedule_with_momentum() -> None:
     # Without momentum, or with a constant learning rate, the two forms agree.
     from_framework("torch", "RMSprop", lr=lambda t: 0.01 / t)
     from_framework("torch", "RMSprop", lr=0.01, momentum=0.9)
+
+
+def test_tf_keras_v2_rmsprop_moves_eps_inside_the_root_with_momentum():
+    """optimizer_v2 RMSprop: eps outside in its own update (momentum = 0), inside in TensorFlow's
+    ApplyRMSProp kernel, which it calls only when momentum > 0 (frameworks.md, A.1)."""
+    for momentum in (0.0, 0, np.float64(0.0)):
+        plain = from_framework("tf_keras_v2", "RMSprop", momentum=momentum, epsilon=0.1)
+        assert plain.hyperparams["eps_in_sqrt"] is False
+    for momentum in (1e-9, 0.9, np.float32(0.5)):
+        kernel = from_framework("tf_keras_v2", "RMSprop", momentum=momentum, epsilon=0.1)
+        assert kernel.hyperparams["eps_in_sqrt"] is True
+    # One step from 1 with g = 1, eps = 0.1: 0.001 / (sqrt(0.1) + 0.1) without momentum,
+    # 0.001 / sqrt(0.1 + 0.1) with it (the buffer starts at 0).
+    w = np.array([1.0])
+    for momentum, denominator in ((0.0, math.sqrt(0.1) + 0.1), (0.5, math.sqrt(0.2))):
+        optimizer = from_framework("tf_keras_v2", "RMSprop", momentum=momentum, epsilon=0.1)
+        w1, _ = optimizer.step(w, np.array([1.0]), optimizer.init(w))
+        assert w1[0] == pytest.approx(1 - 0.001 / denominator, rel=1e-14)
+    with pytest.raises(TypeError, match=r"^tf_keras_v2 RMSprop: momentum must be a number"):
+        from_framework("tf_keras_v2", "RMSprop", momentum=np.array([0.0, 0.9]))
+
+
+@pytest.mark.parametrize("name", ["RMSprop", "Adagrad"])
+def test_tf_keras_v2_reads_a_zero_or_missing_epsilon_as_1e_7(name):
+    """optimizer_v2 sets ``self.epsilon = epsilon or backend_config.epsilon()``."""
+    for epsilon in (None, 0.0, 0, np.float64(0.0)):
+        assert from_framework("tf_keras_v2", name, epsilon=epsilon).hyperparams["eps"] == 1e-7
+    assert from_framework("tf_keras_v2", name, epsilon=1e-3).hyperparams["eps"] == 1e-3

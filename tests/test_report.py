@@ -131,3 +131,30 @@ def test_a_zero_dimensional_array_comes_back_as_a_number():
 def test_below_needs_a_finite_bound():
     with pytest.raises(ValueError, match="positive finite"):
         report.below(1.0, math.inf)
+
+
+def test_markdown_table_writes_header_rule_and_rows():
+    table = report.markdown_table(["call", "$\\eta$"], [["`a`", 0.01], ("b", 2)])
+    assert table == "| call | $\\eta$ |\n|---|---|\n| `a` | 0.01 |\n| b | 2 |"
+    spaced = report.markdown_table(["n"], iter([[1]]), spaced_rule=True)
+    assert spaced == "| n |\n| --- |\n| 1 |"
+    assert report.markdown_table(["a", "b"], []) == "| a | b |\n|---|---|"
+    assert report.markdown_table(["\\|g\\|"], [["x \\| y"]]).endswith("| x \\| y |")
+
+
+@pytest.mark.parametrize(
+    ("header", "rows", "message"),
+    [
+        ([], [], "at least one column"),
+        ("ab", [["1", "2"]], "not a string"),
+        (["a", "b"], ["xy"], "row 0 must be a sequence"),
+        (["a", "b"], [["1", "2"], ["3"]], "row 1 has 1 cells, the header 2"),
+        (["a"], [["1", "2"]], "row 0 has 2 cells"),
+        (["a"], [["x | y"]], "unescaped"),
+        (["a|b"], [["1"]], "unescaped"),
+        (["a"], [["two\nlines"]], "line break"),
+    ],
+)
+def test_markdown_table_rejects_what_would_break_the_table(header, rows, message):
+    with pytest.raises(ValueError, match=message):
+        report.markdown_table(header, rows)

@@ -31,7 +31,7 @@ from lab_support import (
     run_all,
     settle,
 )
-from site_support import CHROMIUM, CHROMIUM_ARGS, ROOT, browser_missing, skip_module_unless
+from site_support import ROOT, browser_missing, chromium, skip_module_unless
 
 CHAPTERS = {  # notebook -> experiments it shows (chapter 1: the explorer and its animation)
     "01_elongated_valleys.ipynb": 2,
@@ -46,7 +46,7 @@ OVERRIDES = Path(JUPYTER).parent.parent / "share/jupyter/lab/settings/overrides.
 
 skip_module_unless(browser_missing())
 
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -61,10 +61,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def _experiment(page: Page, index: int):

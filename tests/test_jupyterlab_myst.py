@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from lab_support import Lab, Watch, jupyterlab, open_lab, run_all, wait_for_kernel
-from site_support import CHROMIUM, CHROMIUM_ARGS, ROOT, browser_missing, skip_module_unless
+from site_support import ROOT, browser_missing, chromium, skip_module_unless
 
 CHAPTERS = sorted(path.name for path in (ROOT / "chapters").glob("*.ipynb"))
 #: MyST source that a rendered cell must not show
@@ -39,7 +39,7 @@ RAW = re.compile(
 
 skip_module_unless(browser_missing())
 
-from playwright.sync_api import Browser, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser  # noqa: E402
 
 # Every cell of the notebook at `path`, scrolled into view so JupyterLab renders it: its type,
 # whether its input and output are collapsed, its rendered text (markdown) or its collapsed preview,
@@ -96,10 +96,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def stored_numbers(name: str) -> dict[int, list[str]]:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from site_support import CHROMIUM, CHROMIUM_ARGS, ROOT, skip_module_unless, toc_pages
+from site_support import CHROMIUM, ROOT, chromium, skip_module_unless, toc_pages
 
 SITE = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
@@ -40,7 +40,7 @@ def _requirement_missing() -> str | None:
 skip_module_unless(_requirement_missing())
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Browser, Locator, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Locator, Page  # noqa: E402
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -63,12 +63,8 @@ def base_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 class Visit:

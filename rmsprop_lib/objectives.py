@@ -386,6 +386,32 @@ def cycle_loss(learning_rate: ArrayLike, curvatures: ArrayLike, eps: float) -> f
     return np.sum(lambdas * (eta[..., None] / 2 - eps / lambdas) ** 2, axis=-1) / 2
 
 
+def cycle_amplitude(
+    learning_rate: ArrayLike, curvature: ArrayLike, eps: float, *, eps_in_sqrt: bool = False
+) -> float | np.ndarray:
+    """Half-width a of RMSProp's two-step cycle on f(w) = lambda w^2 / 2 (F10), 0 where none.
+
+    With a constant eta, RMSProp ends jumping between +a and -a, where V_T = (lambda a)^2 and the
+    step eta lambda a / (sqrt(V_T) + eps) equals 2a:  a = eta/2 - eps/lambda  while
+    eps < lambda eta / 2.  With eps inside the root (step eta lambda a / sqrt(V_T + eps)):
+    a = sqrt(eta^2/4 - eps/lambda^2)  while sqrt(eps) < lambda eta / 2.  Where the condition
+    fails the iterate converges and the half-width is 0.  ``learning_rate`` and ``curvature``
+    broadcast against each other; a float comes back for two numbers.
+    """
+    eta = np.asarray(learning_rate, dtype=np.float64)
+    lam = np.asarray(curvature, dtype=np.float64)
+    if not np.all(np.isfinite(eta) & (eta > 0)):
+        raise ValueError(f"learning_rate must be > 0 and finite, got {learning_rate!r}")
+    if not np.all(np.isfinite(lam) & (lam > 0)):
+        raise ValueError(f"curvature must be > 0 and finite, got {curvature!r}")
+    eps = real("eps", eps, at_least=0.0)
+    if eps_in_sqrt:
+        amplitude = np.sqrt(np.maximum(eta**2 / 4 - eps / lam**2, 0.0))
+    else:
+        amplitude = np.maximum(eta / 2 - eps / lam, 0.0)
+    return float(amplitude) if amplitude.ndim == 0 else amplitude
+
+
 @dataclass(frozen=True, eq=False)
 class OnlineLinear:
     """Reddi, Kale & Kumar (2018): f_t(x) = C x if t mod period == 1, else -x, on [-1, 1].

@@ -10,6 +10,7 @@ from numerics import numerical_gradient
 from rmsprop_lib import (
     adagrad,
     average_regret,
+    cycle_amplitude,
     cycle_loss,
     least_squares,
     linear_loss,
@@ -373,3 +374,45 @@ def test_cycle_loss_is_where_rmsprop_ends_on_a_quadratic():
         cycle_loss(0.1, [1.0, -1.0], 0.0)
     with pytest.raises(ValueError, match="eps must be >= 0"):
         cycle_loss(0.1, curvatures, -1.0)
+
+
+@pytest.mark.parametrize("eps_in_sqrt", [False, True])
+def test_cycle_amplitude_is_where_rmsprop_ends(eps_in_sqrt):
+    # Curvatures 0.1 and 1, eta = 0.1, eps = 1e-3. Outside the root the cycle needs
+    # eps < lambda eta / 2 (0.005 and 0.05): both axes cycle. Inside it needs
+    # sqrt(eps) = 0.0316 < lambda eta / 2: only the steep axis cycles, the flat one converges.
+    valley = elongated_quadratic(condition_number=10.0)
+    curvatures = np.diag(valley.hessian)
+    eps = 1e-3
+    optimizer = rmsprop(learning_rate=0.1, beta=0.9, eps=eps, eps_in_sqrt=eps_in_sqrt)
+    late = np.abs(run(optimizer, valley, [1.0, 1.0], 4000).params[-200:])
+    amplitude = cycle_amplitude(0.1, curvatures, eps, eps_in_sqrt=eps_in_sqrt)
+    if eps_in_sqrt:
+        assert amplitude[0] == 0.0 < amplitude[1]
+        assert np.all(late[:, 0] < 1e-6)
+        assert amplitude[1] == pytest.approx(math.sqrt(0.05**2 - eps / curvatures[1] ** 2))
+    else:
+        np.testing.assert_allclose(amplitude, 0.05 - eps / curvatures)
+    cycling = amplitude > 0
+    np.testing.assert_allclose(
+        late[:, cycling], np.broadcast_to(amplitude[cycling], late[:, cycling].shape), rtol=1e-6
+    )
+
+
+def test_cycle_amplitude_solves_the_orbit_equation_and_checks_its_input():
+    # The step from +a must land on -a: step(a) = 2a, with V_T = (lambda a)^2.
+    for eta, lam, eps in [(0.1, 1.0, 1e-3), (0.3, 7.0, 0.2), (1.0, 0.5, 1e-8)]:
+        a = cycle_amplitude(eta, lam, eps)
+        assert eta * lam * a / (lam * a + eps) == pytest.approx(2 * a)
+        b = cycle_amplitude(eta, lam, eps, eps_in_sqrt=True)
+        assert eta * lam * b / math.sqrt((lam * b) ** 2 + eps) == pytest.approx(2 * b)
+    assert cycle_amplitude(0.1, 1.0, 0.05) == 0.0  # eps = lambda eta / 2: no cycle
+    assert isinstance(cycle_amplitude(0.1, 1.0, 0.0), float)
+    grid = cycle_amplitude(np.array([[0.1], [0.2]]), np.array([1.0, 2.0, 4.0]), 1e-2)
+    assert grid.shape == (2, 3)
+    with pytest.raises(ValueError, match="learning_rate must be > 0"):
+        cycle_amplitude(-0.1, 1.0, 0.0)
+    with pytest.raises(ValueError, match="curvature must be > 0"):
+        cycle_amplitude(0.1, [1.0, 0.0], 0.0)
+    with pytest.raises(ValueError, match="eps must be >= 0"):
+        cycle_amplitude(0.1, 1.0, -1e-3)

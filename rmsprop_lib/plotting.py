@@ -164,3 +164,19 @@ def loss_curve(
     ax.set_xlabel("step $t$")
     ax.set_ylabel("loss")
     return line
+
+
+def reference(
+    ax: Axes, *, y: float | None = None, x: float | None = None, label: str | None = None, **kwargs
+) -> Line2D:
+    """A reference line across the axes: horizontal at `y` or vertical at `x` (exactly one).
+
+    Bounds, limits and predicted levels share one look: grey, dotted, thin; `kwargs` (``ls``,
+    ``lw``, ``color``) override it, for example ``ls="--"`` for a second reference in one panel.
+    """
+    if (x is None) == (y is None):
+        raise ValueError("reference needs exactly one of x= (vertical) or y= (horizontal)")
+    style = {"color": GREYS["reference"], "ls": ":", "lw": 1.0} | kwargs
+    if y is not None:
+        return ax.axhline(y, label=label, **style)
+    return ax.axvline(x, label=label, **style)

@@ -7,6 +7,7 @@ import types
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pytest
 from matplotlib.contour import QuadContourSet
 
 import rmsprop_lib as rl
@@ -56,3 +57,19 @@ def test_book_style_leaves_the_backend_alone_outside_a_kernel(monkeypatch):
     plt.switch_backend("Agg")
     plotting.book_style()
     assert plt.get_backend().lower() == "agg"
+
+
+def test_reference_draws_one_grey_line_and_checks_its_arguments():
+    fig, (ax,) = plotting.new_figure()
+    level = plotting.reference(ax, y=0.5, label="eta / 2")
+    assert np.allclose(level.get_ydata(), 0.5)
+    assert level.get_label() == "eta / 2"
+    assert level.get_linestyle() == ":" and level.get_color() == plotting.GREYS["reference"]
+    bound = plotting.reference(ax, x=3.0, ls="--", color=plotting.GREYS["dark"])
+    assert np.allclose(bound.get_xdata(), 3.0) and bound.get_linestyle() == "--"
+    assert bound.get_color() == plotting.GREYS["dark"]
+    with pytest.raises(ValueError, match=r"exactly one of x= .* or y="):
+        plotting.reference(ax)
+    with pytest.raises(ValueError, match="exactly one"):
+        plotting.reference(ax, x=1.0, y=1.0)
+    plt.close(fig)

@@ -109,6 +109,13 @@ def glue(name: str, value: Any, digits: int = DIGITS) -> None:
     myst_glue(name, rounded, display=False)
 
 
+def glue_all(prefix: str, /, **values: Any) -> None:
+    """Glue every keyword under ``prefix + keyword``: ``glue_all("ch1_", kappa=k)`` is
+    ``glue("ch1_kappa", k)``, for a cell that glues several values."""
+    for name, value in values.items():
+        glue(f"{prefix}{name}", value)
+
+
 def glued(name: str, spec: str = "") -> str:
     """The value glued under ``name``, formatted with ``spec`` (``format(value, spec)``).
 

@@ -110,6 +110,16 @@ def test_glue_stores_the_rounded_value(monkeypatch):
     assert type(stored[1][1]) is int
 
 
+def test_glue_all_glues_each_keyword_under_the_prefix(monkeypatch):
+    stored = []
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: stored.append((name, value)))
+    report.glue_all("ch1_", kappa=1000.0, rate=0.998001998001998)
+    assert stored == [("ch1_kappa", 1000.0), ("ch1_rate", 0.998)]
+    assert report.glued("ch1_rate", ".2f") == "1.00"
+    with pytest.raises(ValueError, match="name must be"):
+        report.glue_all("ch1 ", kappa=1.0)
+
+
 @pytest.mark.parametrize("name", ["", "two words", "a:b", "a`b", 3])
 def test_glue_refuses_names_the_roles_cannot_use(name, monkeypatch):
     monkeypatch.setattr(myst_nb, "glue", lambda *args, **kwargs: None)

@@ -91,6 +91,9 @@ def test_every_image_has_alt_text(path: Path) -> None:
     for img in parse(path).images:
         alt = (img.get("alt") or "").strip()
         assert len(alt) >= 15, f"{path.name}: image {str(img.get('src'))[:60]} has alt text {alt!r}"
+        # myst-nb falls back to the figure's text/plain repr when a cell calls plt.show():
+        # "<Figure size 576x345.6 with 1 Axes>" describes nothing (plotting.show gives real alt).
+        assert not alt.startswith("<Figure"), f"{path.name}: matplotlib repr as alt text: {alt!r}"
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: str(p.relative_to(SITE)))

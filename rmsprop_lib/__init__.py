@@ -32,7 +32,7 @@ from rmsprop_lib.optimizers.adam import AdamState, adam
 from rmsprop_lib.optimizers.common import Optimizer
 from rmsprop_lib.optimizers.rmsprop import RMSPropState, rmsprop
 from rmsprop_lib.optimizers.sgd import SGDState, sgd
-from rmsprop_lib.runner import DIVERGENCE_BOUND, Trajectory, first_step, run
+from rmsprop_lib.runner import DIVERGENCE_BOUND, Trajectory, feed, first_step, run
 
 __all__ = [
     "DIVERGENCE_BOUND",
@@ -54,6 +54,7 @@ __all__ = [
     "cycle_loss",
     "describe",
     "elongated_quadratic",
+    "feed",
     "first_step",
     "from_framework",
     "given_gradients",

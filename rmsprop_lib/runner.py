@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from rmsprop_lib import checks
+from rmsprop_lib.gradients import given_gradients
 from rmsprop_lib.objectives import Objective
 from rmsprop_lib.optimizers.common import Optimizer
 
@@ -164,6 +165,19 @@ def run(
             w = new_w if alive.all() else np.where(alive[..., None], new_w, w)
             records.save_step(t, new_w, loss, gradient, state, optimizer)
     return records.finish(diverged_at)
+
+
+def feed(optimizer: Optimizer, gradients: ArrayLike) -> Trajectory:
+    """Feed ``optimizer`` the given gradients g_1, ..., g_T (shape (T, d) or (T, B, d)) from w = 0.
+
+    The gradients do not depend on w, so the run shows the optimizer's own arithmetic: V_T,
+    the effective learning rate and the steps (``run`` on ``given_gradients(gradients)`` for
+    T steps).
+    """
+    objective = given_gradients(gradients)
+    return run(
+        optimizer, objective, np.zeros(objective.gradients.shape[1:]), len(objective.gradients)
+    )
 
 
 def _initial_params(w0) -> np.ndarray:

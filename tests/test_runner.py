@@ -12,7 +12,7 @@ from rmsprop_lib.objectives import elongated_quadratic, online_linear, rosenbroc
 from rmsprop_lib.optimizers.adagrad import adagrad
 from rmsprop_lib.optimizers.rmsprop import rmsprop
 from rmsprop_lib.optimizers.sgd import sgd
-from rmsprop_lib.runner import DIVERGENCE_BOUND, Trajectory, run
+from rmsprop_lib.runner import DIVERGENCE_BOUND, Trajectory, feed, run
 
 QUADRATIC = elongated_quadratic(condition_number=10.0, rotation=0.3)
 IDENTITY = elongated_quadratic(condition_number=1.0)  # f = |w|^2 / 2, so SGD gives (1 - eta)^t
@@ -357,3 +357,20 @@ def test_project_argument_is_refused_when_the_objective_has_one():
         run(sgd(learning_rate=0.1), CountingLoss(), [0.0], 3, project=2.0)
     with pytest.raises(TypeError, match="loss_every_step must be a bool"):
         run(sgd(learning_rate=0.1), CountingLoss(), [0.0], 3, loss_every_step=0)
+
+
+def test_feed_runs_the_given_gradients_from_zero():
+    gradients = np.array([[3.0, -4.0], [1.0, 0.0], [0.0, 2.0]])
+    trajectory = feed(adagrad(learning_rate=0.5, eps=0.0, initial_accumulator=0.1), gradients)
+    assert trajectory.params.shape == (4, 2) and np.all(trajectory.params[0] == 0.0)
+    # AdaGrad by hand: V_T = V_0 + sum of g^2, w_T = w_{T-1} - eta g_T / sqrt(V_T).
+    v = 0.1 + np.cumsum(gradients**2, axis=0)
+    np.testing.assert_allclose(trajectory.v, v, rtol=1e-15)  # V_1, ..., V_T
+    steps = -0.5 * gradients / np.sqrt(v)
+    np.testing.assert_allclose(np.diff(trajectory.params, axis=0), steps, rtol=1e-15)
+    # A batch: the same sequence for B optimizers, shape (T, B, d).
+    batch = np.stack([gradients, 2 * gradients], axis=1)
+    both = feed(adagrad(learning_rate=0.5, eps=0.0, initial_accumulator=0.1), batch)
+    np.testing.assert_array_equal(both.params[:, 0], trajectory.params)
+    with pytest.raises(ValueError, match="gradients must have shape"):
+        feed(sgd(learning_rate=0.1), np.zeros((0, 2)))

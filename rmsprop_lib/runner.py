@@ -66,6 +66,13 @@ class Trajectory:
         """The parameters after the last step (NaN for diverged rows), shape w0.shape."""
         return self.params[-1]
 
+    @property
+    def step_sizes(self) -> np.ndarray:
+        """|w_t - w_{t-1}| per coordinate for t = 1..T, shape (T, *w0.shape); needs every step."""
+        if len(self.recorded_steps) != self.recorded_steps[-1] + 1:
+            raise ValueError("step_sizes needs a run recorded at every step (record_every=1)")
+        return np.abs(np.diff(self.params, axis=0))
+
     def steps_to_tolerance(self, tol: float) -> np.ndarray:
         """The first recorded step at which loss <= tol, or -1 if never; shape batch."""
         checks.real("tol", tol)

@@ -368,9 +368,16 @@ def test_feed_runs_the_given_gradients_from_zero():
     np.testing.assert_allclose(trajectory.v, v, rtol=1e-15)  # V_1, ..., V_T
     steps = -0.5 * gradients / np.sqrt(v)
     np.testing.assert_allclose(np.diff(trajectory.params, axis=0), steps, rtol=1e-15)
+    np.testing.assert_allclose(trajectory.step_sizes, np.abs(steps), rtol=1e-15)
     # A batch: the same sequence for B optimizers, shape (T, B, d).
     batch = np.stack([gradients, 2 * gradients], axis=1)
     both = feed(adagrad(learning_rate=0.5, eps=0.0, initial_accumulator=0.1), batch)
     np.testing.assert_array_equal(both.params[:, 0], trajectory.params)
     with pytest.raises(ValueError, match="gradients must have shape"):
         feed(sgd(learning_rate=0.1), np.zeros((0, 2)))
+
+
+def test_step_sizes_need_every_step_recorded():
+    sparse = run(sgd(learning_rate=0.1), elongated_quadratic(), [1.0, 1.0], 10, record_every=5)
+    with pytest.raises(ValueError, match="record_every=1"):
+        _ = sparse.step_sizes

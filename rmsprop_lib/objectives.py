@@ -412,6 +412,33 @@ def cycle_amplitude(
     return float(amplitude) if amplitude.ndim == 0 else amplitude
 
 
+def recovery_time(
+    v_peak: ArrayLike, g: float, fraction: float, beta: ArrayLike
+) -> float | np.ndarray:
+    """Steps k* after a burst until RMSProp's step is back to ``fraction`` r of eta (F9, eps = 0).
+
+    After the burst the gradient has size g and V_{T0+k} = beta^k V_T0 + (1 - beta^k) g^2, so the
+    step eta g / sqrt(V) is back to r eta once V <= g^2 / r^2, after
+    k* = ln((V_T0 - g^2) / (g^2 (1/r^2 - 1))) / ln(1/beta)  steps (derived in chapter 4; the
+    first whole step is ceil(k*)). 0 when V_T0 <= g^2 / r^2 (the step never fell below r eta).
+    ``v_peak`` (V_T0) and ``beta`` broadcast against each other; a float comes back for numbers.
+    """
+    v = np.asarray(v_peak, dtype=np.float64)
+    b = np.asarray(beta, dtype=np.float64)
+    if not np.all(np.isfinite(v) & (v > 0)):
+        raise ValueError(f"v_peak must be > 0 and finite, got {v_peak!r}")
+    if not np.all((b > 0) & (b < 1)):
+        raise ValueError(f"beta must be in (0, 1), got {beta!r}")
+    g = real("g", g, above=0.0)
+    r = real("fraction", fraction, above=0.0)
+    if r >= 1:
+        raise ValueError(f"fraction must be in (0, 1), got {fraction!r}")
+    excess = np.maximum(v - g**2, np.finfo(np.float64).tiny)
+    k = np.log(excess / (g**2 * (1 / r**2 - 1))) / np.log(1 / b)
+    k = np.maximum(k, 0.0)
+    return float(k) if k.ndim == 0 else k
+
+
 @dataclass(frozen=True, eq=False)
 class OnlineLinear:
     """Reddi, Kale & Kumar (2018): f_t(x) = C x if t mod period == 1, else -x, on [-1, 1].

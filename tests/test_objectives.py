@@ -12,8 +12,10 @@ from rmsprop_lib import (
     average_regret,
     cycle_amplitude,
     cycle_loss,
+    given_gradients,
     least_squares,
     linear_loss,
+    recovery_time,
     rmsprop,
     run,
     sgd,
@@ -416,3 +418,40 @@ def test_cycle_amplitude_solves_the_orbit_equation_and_checks_its_input():
         cycle_amplitude(0.1, [1.0, 0.0], 0.0)
     with pytest.raises(ValueError, match="eps must be >= 0"):
         cycle_amplitude(0.1, 1.0, -1e-3)
+
+
+def test_recovery_time_predicts_when_rmsprop_is_back_after_a_burst():
+    # |g| = 100 for 100 steps, then 1: the step is back to r eta at the first whole k >= k*.
+    burst = np.concatenate([np.full(100, 100.0), np.ones(1500)])[:, None]
+    for beta in (0.9, 0.99):
+        trajectory = run(
+            rmsprop(learning_rate=0.01, beta=beta, eps=0.0),
+            given_gradients(burst),
+            np.zeros(1),
+            len(burst),
+        )
+        v_peak = trajectory.v[99, 0]
+        steps = trajectory.step_sizes[100:, 0] / 0.01  # fraction of eta, k = 1, 2, ...
+        for r in (0.5, 0.9):
+            k_star = recovery_time(v_peak, 1.0, r, beta)
+            first = int(np.argmax(steps >= r)) + 1
+            assert first == math.ceil(k_star)
+            # F9 at k*: V = g^2 / r^2 exactly.
+            v_at = beta**k_star * v_peak + (1 - beta**k_star)
+            assert v_at == pytest.approx(1 / r**2, rel=1e-12)
+
+
+def test_recovery_time_broadcasts_clips_and_checks_its_input():
+    betas = np.array([0.5, 0.9, 0.99])
+    times = recovery_time(1e4, 1.0, 0.9, betas)
+    assert times.shape == (3,) and np.all(np.diff(times) > 0)
+    assert recovery_time(1.1, 1.0, 0.9, 0.9) == 0.0  # V_T0 <= g^2/r^2: never slowed down
+    assert isinstance(recovery_time(1e4, 1.0, 0.9, 0.9), float)
+    with pytest.raises(ValueError, match="fraction must be in"):
+        recovery_time(1e4, 1.0, 1.0, 0.9)
+    with pytest.raises(ValueError, match="beta must be in"):
+        recovery_time(1e4, 1.0, 0.9, 1.0)
+    with pytest.raises(ValueError, match="v_peak must be > 0"):
+        recovery_time(-1.0, 1.0, 0.9, 0.9)
+    with pytest.raises(ValueError, match="g must be > 0"):
+        recovery_time(1e4, 0.0, 0.9, 0.9)

@@ -431,21 +431,18 @@ def cycle_amplitude(
     A bad value raises naming its argument (TypeError for a bool or a non-number, ValueError
     for a value out of range or shapes that do not broadcast).
     """
-    eta = np.asarray(_values("learning_rate", learning_rate))  # NumPy floats: overflow is inf
+    eta = np.asarray(_values("learning_rate", learning_rate))
     lam = np.asarray(_values("curvature", curvature))
     _broadcast("learning_rate", eta, "curvature", lam)
     eps = real("eps", eps, at_least=0.0)
     eps_in_sqrt = flag("eps_in_sqrt", eps_in_sqrt)
-    with np.errstate(all="ignore"):  # eps/lambda or eta^2 beyond the float range: inf, handled
+    with np.errstate(all="ignore"):  # eps/lambda, eta^2 beyond the float range: checked below
         if not eps_in_sqrt:
             amplitude = np.maximum(eta / 2 - eps / lam, 0.0)
         else:
             amplitude = np.sqrt(np.maximum(eta**2 / 4 - eps / lam**2, 0.0))
-            # Where eta^2 overflows (inf or NaN): the same a as (eta/2) sqrt(1 - q^2) with
-            # q = 2 sqrt(eps) / (lambda eta), computed without the squares
-            q = 2 * math.sqrt(eps) / (lam * eta) if eps > 0 else np.zeros_like(amplitude)
-            scaled = eta / 2 * np.sqrt(np.maximum(1 - q * q, 0.0))
-            amplitude = np.where(np.isfinite(amplitude), amplitude, scaled)
+    if not np.all(np.isfinite(amplitude)):
+        raise ValueError("learning_rate and curvature give a half-width beyond the float range")
     return float(amplitude) if amplitude.ndim == 0 else amplitude
 
 
@@ -466,21 +463,16 @@ def recovery_time(
     v = np.asarray(_values("v_peak", v_peak))
     b = np.asarray(_values("beta", beta, open_unit_interval))
     _broadcast("v_peak", v, "beta", b)
-    g = np.float64(real("g", g, above=0.0))  # NumPy floats: over/underflow gives inf/0, no error
+    g = np.float64(real("g", g, above=0.0))  # NumPy floats: overflow gives inf, checked below
     r = np.float64(real("fraction", fraction, above=0.0))
     if r >= 1:
         raise ValueError(f"fraction must be in (0, 1), got {fraction!r}")
-    log_v, log_g = np.log(v), np.log(g)
-    slowed = log_v > 2 * (log_g - np.log(r))  # V_T0 > g^2 / r^2
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):  # g^2, 1/r^2, 1/beta beyond the float range: checked below
         k = np.log((v - g**2) / (g**2 * (1 / r**2 - 1))) / np.log(1 / b)
-        # The same k* in logarithms, where the formula over- or underflows (g^2, 1/r^2, 1/beta
-        # beyond the float range): ln(V_T0 - g^2) - ln(g^2 (1/r^2 - 1)), over -ln(beta).
-        log_excess = log_v + np.log1p(-np.exp(2 * log_g - log_v))
-        log_allowed = 2 * (log_g - np.log(r)) + np.log1p(-r * r)
-        k_from_logs = (log_excess - log_allowed) / -np.log(b)
-    k = np.where(np.isfinite(k) & (k > 0), k, k_from_logs)
-    k = np.where(slowed, np.maximum(k, 0.0), 0.0)
+        slowed = v > g**2 / r**2  # else the step never fell below r eta
+    k = np.where(slowed, k, 0.0)
+    if not np.all(np.isfinite(k)):
+        raise ValueError("v_peak, g, fraction and beta give a k* beyond the float range")
     return float(k) if k.ndim == 0 else k
 
 

@@ -5,8 +5,9 @@ type, ``ValueError`` for a value out of range, a non-finite gradient, or a shape
 fit. NumPy scalars (``np.float64(0.5)``, ``np.True_``) are accepted wherever the Python ones are.
 
 - Hyperparameters of the optimizers (:func:`positive`, :func:`non_negative`,
-  :func:`unit_interval`, :func:`flag`, :func:`learning_rate`) may be arrays that broadcast against
-  the parameters: numbers come back as floats, arrays as read-only float64 copies.
+  :func:`unit_interval`, :func:`open_unit_interval`, :func:`flag`, :func:`learning_rate`) may be
+  arrays that broadcast against the parameters: numbers come back as floats, arrays as read-only
+  float64 copies.
 - Arguments of the objectives and the runner (:func:`real`, :func:`integer`, :func:`real_matrix`)
   are single numbers or data arrays.
 - :func:`params_and_grads` and :func:`state_fits` guard every optimizer step.
@@ -28,6 +29,7 @@ Schedule = Callable[[int], Any]
 _POSITIVE = ("> 0 and finite", lambda x: (x > 0) & np.isfinite(x))
 _NON_NEGATIVE = (">= 0 and finite", lambda x: (x >= 0) & np.isfinite(x))
 _UNIT_INTERVAL = ("in [0, 1)", lambda x: (x >= 0) & (x < 1))
+_OPEN_UNIT_INTERVAL = ("in (0, 1)", lambda x: (x > 0) & (x < 1))
 
 
 # ----------------------------------------------------------------- hyperparameters of optimizers
@@ -63,6 +65,10 @@ def non_negative(name: str, value: Any) -> float | np.ndarray:
 
 def unit_interval(name: str, value: Any) -> float | np.ndarray:
     return _number_or_array(name, value, _UNIT_INTERVAL)
+
+
+def open_unit_interval(name: str, value: Any) -> float | np.ndarray:
+    return _number_or_array(name, value, _OPEN_UNIT_INTERVAL)
 
 
 def flag(name: str, value: Any) -> bool:

@@ -16,7 +16,15 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import ArrayLike
 
-from rmsprop_lib.checks import integer, read_only, real, real_matrix
+from rmsprop_lib.checks import (
+    flag,
+    integer,
+    open_unit_interval,
+    positive,
+    read_only,
+    real,
+    real_matrix,
+)
 
 
 class Objective(Protocol):
@@ -386,6 +394,29 @@ def cycle_loss(learning_rate: ArrayLike, curvatures: ArrayLike, eps: float) -> f
     return np.sum(lambdas * (eta[..., None] / 2 - eps / lambdas) ** 2, axis=-1) / 2
 
 
+def _values(name: str, value: ArrayLike, check=positive) -> float | np.ndarray:
+    """``value`` (a number, an array, or a list or tuple of numbers) checked by ``check``.
+
+    A list or tuple becomes an array first; a bool in it is a TypeError, as a bool alone is.
+    """
+    if isinstance(value, list | tuple):
+        if any(isinstance(x, bool | np.bool_) for x in np.asarray(value, dtype=object).flat):
+            raise TypeError(f"{name} must hold real numbers, not bools, got {value!r}")
+        value = np.asarray(value)
+    return check(name, value)
+
+
+def _broadcast(first: str, a, second: str, b) -> None:
+    """A ValueError naming both arguments when their shapes do not broadcast."""
+    try:
+        np.broadcast_shapes(np.shape(a), np.shape(b))
+    except ValueError:
+        raise ValueError(
+            f"{first} of shape {np.shape(a)} and {second} of shape {np.shape(b)} "
+            "do not broadcast against each other"
+        ) from None
+
+
 def cycle_amplitude(
     learning_rate: ArrayLike, curvature: ArrayLike, eps: float, *, eps_in_sqrt: bool = False
 ) -> float | np.ndarray:
@@ -396,19 +427,22 @@ def cycle_amplitude(
     eps < lambda eta / 2.  With eps inside the root (step eta lambda a / sqrt(V_T + eps)):
     a = sqrt(eta^2/4 - eps/lambda^2)  while sqrt(eps) < lambda eta / 2.  Where the condition
     fails the iterate converges and the half-width is 0.  ``learning_rate`` and ``curvature``
-    broadcast against each other; a float comes back for two numbers.
+    (each > 0 and finite) broadcast against each other; a float comes back for two numbers.
+    A bad value raises naming its argument (TypeError for a bool or a non-number, ValueError
+    for a value out of range or shapes that do not broadcast).
     """
-    eta = np.asarray(learning_rate, dtype=np.float64)
-    lam = np.asarray(curvature, dtype=np.float64)
-    if not np.all(np.isfinite(eta) & (eta > 0)):
-        raise ValueError(f"learning_rate must be > 0 and finite, got {learning_rate!r}")
-    if not np.all(np.isfinite(lam) & (lam > 0)):
-        raise ValueError(f"curvature must be > 0 and finite, got {curvature!r}")
+    eta = np.asarray(_values("learning_rate", learning_rate))
+    lam = np.asarray(_values("curvature", curvature))
+    _broadcast("learning_rate", eta, "curvature", lam)
     eps = real("eps", eps, at_least=0.0)
-    if eps_in_sqrt:
-        amplitude = np.sqrt(np.maximum(eta**2 / 4 - eps / lam**2, 0.0))
-    else:
-        amplitude = np.maximum(eta / 2 - eps / lam, 0.0)
+    eps_in_sqrt = flag("eps_in_sqrt", eps_in_sqrt)
+    with np.errstate(all="ignore"):  # eps/lambda, eta^2 beyond the float range: checked below
+        if not eps_in_sqrt:
+            amplitude = np.maximum(eta / 2 - eps / lam, 0.0)
+        else:
+            amplitude = np.sqrt(np.maximum(eta**2 / 4 - eps / lam**2, 0.0))
+    if not np.all(np.isfinite(amplitude)):
+        raise ValueError("learning_rate and curvature give a half-width beyond the float range")
     return float(amplitude) if amplitude.ndim == 0 else amplitude
 
 
@@ -421,21 +455,24 @@ def recovery_time(
     step eta g / sqrt(V) is back to r eta once V <= g^2 / r^2, after
     k* = ln((V_T0 - g^2) / (g^2 (1/r^2 - 1))) / ln(1/beta)  steps (derived in chapter 4; the
     first whole step is ceil(k*)). 0 when V_T0 <= g^2 / r^2 (the step never fell below r eta).
-    ``v_peak`` (V_T0) and ``beta`` broadcast against each other; a float comes back for numbers.
+    ``v_peak`` (V_T0 > 0) and ``beta`` (in (0, 1)) broadcast against each other; g > 0 and
+    0 < r < 1 are numbers; a float comes back for numbers. A bad value raises naming its
+    argument (TypeError for a bool or a non-number, ValueError for a value out of range or
+    shapes that do not broadcast).
     """
-    v = np.asarray(v_peak, dtype=np.float64)
-    b = np.asarray(beta, dtype=np.float64)
-    if not np.all(np.isfinite(v) & (v > 0)):
-        raise ValueError(f"v_peak must be > 0 and finite, got {v_peak!r}")
-    if not np.all((b > 0) & (b < 1)):
-        raise ValueError(f"beta must be in (0, 1), got {beta!r}")
-    g = real("g", g, above=0.0)
-    r = real("fraction", fraction, above=0.0)
+    v = np.asarray(_values("v_peak", v_peak))
+    b = np.asarray(_values("beta", beta, open_unit_interval))
+    _broadcast("v_peak", v, "beta", b)
+    g = np.float64(real("g", g, above=0.0))  # NumPy floats: overflow gives inf, checked below
+    r = np.float64(real("fraction", fraction, above=0.0))
     if r >= 1:
         raise ValueError(f"fraction must be in (0, 1), got {fraction!r}")
-    excess = np.maximum(v - g**2, np.finfo(np.float64).tiny)
-    k = np.log(excess / (g**2 * (1 / r**2 - 1))) / np.log(1 / b)
-    k = np.maximum(k, 0.0)
+    with np.errstate(all="ignore"):  # g^2, 1/r^2, 1/beta beyond the float range: checked below
+        k = np.log((v - g**2) / (g**2 * (1 / r**2 - 1))) / np.log(1 / b)
+        slowed = v > g**2 / r**2  # else the step never fell below r eta
+    k = np.where(slowed, k, 0.0)
+    if not np.all(np.isfinite(k)):
+        raise ValueError("v_peak, g, fraction and beta give a k* beyond the float range")
     return float(k) if k.ndim == 0 else k
 
 

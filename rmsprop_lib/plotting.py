@@ -18,6 +18,7 @@ from matplotlib.contour import QuadContourSet
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from rmsprop_lib import checks
 from rmsprop_lib.objectives import Objective
 
 #: The book-wide colour of each optimizer (Okabe-Ito).
@@ -173,10 +174,11 @@ def reference(
 
     Bounds, limits and predicted levels share one look: grey, dotted, thin; `kwargs` (``ls``,
     ``lw``, ``color``) override it, for example ``ls="--"`` for a second reference in one panel.
+    The position must be a finite real number (a NaN would silently draw no line).
     """
     if (x is None) == (y is None):
         raise ValueError("reference needs exactly one of x= (vertical) or y= (horizontal)")
     style = {"color": GREYS["reference"], "ls": ":", "lw": 1.0} | kwargs
     if y is not None:
-        return ax.axhline(y, label=label, **style)
-    return ax.axvline(x, label=label, **style)
+        return ax.axhline(checks.real("y", y), label=label, **style)
+    return ax.axvline(checks.real("x", x), label=label, **style)

@@ -111,7 +111,9 @@ def glue(name: str, value: Any, digits: int = DIGITS) -> None:
 
 def glue_all(prefix: str, /, **values: Any) -> None:
     """Glue every keyword under ``prefix + keyword``: ``glue_all("ch1_", kappa=k)`` is
-    ``glue("ch1_kappa", k)``, for a cell that glues several values."""
+    ``glue("ch1_kappa", k)``, for a cell that glues several values (``prefix`` must be a str)."""
+    if not isinstance(prefix, str):
+        raise TypeError(f"prefix must be a string such as 'ch1_', got {prefix!r}")
     for name, value in values.items():
         glue(f"{prefix}{name}", value)
 

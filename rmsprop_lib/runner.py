@@ -179,12 +179,16 @@ def feed(optimizer: Optimizer, gradients: ArrayLike) -> Trajectory:
 
     The gradients do not depend on w, so the run shows the optimizer's own arithmetic: V_T,
     the effective learning rate and the steps (``run`` on ``given_gradients(gradients)`` for
-    T steps).
+    T steps). Gradients that are not finite real numbers, or not of shape (T, d) or (T, B, d)
+    with T, B, d >= 1, are refused with an error naming ``gradients``.
     """
     objective = given_gradients(gradients)
-    return run(
-        optimizer, objective, np.zeros(objective.gradients.shape[1:]), len(objective.gradients)
-    )
+    shape = objective.gradients.shape
+    if len(shape) not in (2, 3) or 0 in shape:
+        raise ValueError(
+            f"gradients must have shape (T, d) or (T, B, d) with T, B, d >= 1, got {shape}"
+        )
+    return run(optimizer, objective, np.zeros(shape[1:]), shape[0])
 
 
 def _initial_params(w0) -> np.ndarray:

@@ -402,12 +402,16 @@ def test_cycle_amplitude_is_where_rmsprop_ends(eps_in_sqrt):
 
 
 def test_cycle_amplitude_solves_the_orbit_equation_and_checks_its_input():
-    # The step from +a must land on -a: step(a) = 2a, with V_T = (lambda a)^2.
-    for eta, lam, eps in [(0.1, 1.0, 1e-3), (0.3, 7.0, 0.2), (1.0, 0.5, 1e-8)]:
+    # The step from +a must land on -a: step(a) = 2a, with V_T = (lambda a)^2. Every case has
+    # a cycle (a > 0: a = 0 solves the equation trivially) and lambda != 1 (so that eps/lambda
+    # and eps/lambda^2 differ).
+    for eta, lam, eps in [(0.1, 2.0, 1e-3), (0.3, 7.0, 0.2), (1.0, 0.5, 1e-8)]:
         a = cycle_amplitude(eta, lam, eps)
-        assert eta * lam * a / (lam * a + eps) == pytest.approx(2 * a)
+        assert a > 0
+        assert eta * lam * a / (lam * a + eps) == pytest.approx(2 * a, rel=1e-12)
         b = cycle_amplitude(eta, lam, eps, eps_in_sqrt=True)
-        assert eta * lam * b / math.sqrt((lam * b) ** 2 + eps) == pytest.approx(2 * b)
+        assert b > 0
+        assert eta * lam * b / math.sqrt((lam * b) ** 2 + eps) == pytest.approx(2 * b, rel=1e-12)
     assert cycle_amplitude(0.1, 1.0, 0.05) == 0.0  # eps = lambda eta / 2: no cycle
     assert isinstance(cycle_amplitude(0.1, 1.0, 0.0), float)
     grid = cycle_amplitude(np.array([[0.1], [0.2]]), np.array([1.0, 2.0, 4.0]), 1e-2)
@@ -455,3 +459,99 @@ def test_recovery_time_broadcasts_clips_and_checks_its_input():
         recovery_time(-1.0, 1.0, 0.9, 0.9)
     with pytest.raises(ValueError, match="g must be > 0"):
         recovery_time(1e4, 0.0, 0.9, 0.9)
+
+
+def test_cycle_amplitude_is_zero_outside_the_condition_and_rmsprop_converges_there():
+    # eps = 0.06 > lambda eta / 2 = 0.05 (outside), eps = 0.003 > (lambda eta / 2)^2 (inside):
+    # no cycle, the formula's a would be negative (or imaginary); the runs converge.
+    for eps, inside in [(0.06, False), (0.003, True)]:
+        assert cycle_amplitude(0.1, 1.0, eps, eps_in_sqrt=inside) == 0.0
+        optimizer = rmsprop(learning_rate=0.1, beta=0.9, eps=eps, eps_in_sqrt=inside)
+        end = run(optimizer, elongated_quadratic(condition_number=1.0), [1.0, 1.0], 3000)
+        assert np.all(np.abs(end.final_params) < 1e-12)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "message"),
+    [
+        ((True, 1.0, 0.0), TypeError, "learning_rate must be a real number"),
+        ((0.1, np.True_, 0.0), TypeError, "curvature must be a real number"),
+        ((0.1, [True, 2.0], 0.0), TypeError, "curvature must hold real numbers, not bools"),
+        (("0.1", 1.0, 0.0), TypeError, "learning_rate must be a real number"),
+        ((float("nan"), 1.0, 0.0), ValueError, "learning_rate must be > 0 and finite"),
+        ((0.1, np.array([1.0, np.inf]), 0.0), ValueError, r"curvature .* at index \(1,\)"),
+        ((np.full(3, 0.1), np.ones(2), 0.0), ValueError, r"shape \(3,\) and curvature"),
+        ((0.1, 1.0, float("nan")), ValueError, "eps must be finite"),
+    ],
+)
+def test_cycle_amplitude_refuses_bad_input_by_name(arguments, error, message):
+    with pytest.raises(error, match=message):
+        cycle_amplitude(*arguments)
+
+
+def test_cycle_amplitude_needs_a_bool_for_eps_in_sqrt():
+    # "no" is truthy: it would silently put eps inside the root.
+    with pytest.raises(TypeError, match="eps_in_sqrt must be a bool"):
+        cycle_amplitude(0.1, 1.0, 1e-3, eps_in_sqrt="no")
+
+
+def test_cycle_amplitude_refuses_a_result_beyond_the_float_range():
+    # eta^2 overflows: an error naming the arguments, not inf.
+    with pytest.raises(ValueError, match="beyond the float range"):
+        cycle_amplitude(1e300, 1e300, 1e-3, eps_in_sqrt=True)
+    assert cycle_amplitude(0.1, 1e-200, 1e-3, eps_in_sqrt=True) == 0.0  # eps/lambda^2 = inf
+
+
+def test_recovery_time_with_other_gradient_sizes():
+    # |g| = 30 for 60 steps, then 0.5 (g != 1, so g and g^2 cannot be confused).
+    burst = np.concatenate([np.full(60, 30.0), np.full(800, 0.5)])[:, None]
+    beta, eta = 0.95, 0.02
+    trajectory = run(
+        rmsprop(learning_rate=eta, beta=beta, eps=0.0), given_gradients(burst), [0.0], len(burst)
+    )
+    v_peak = (1 - beta**60) * 30.0**2  # F4 by hand
+    assert trajectory.v[59, 0] == pytest.approx(v_peak, rel=1e-12)
+    steps = trajectory.step_sizes[60:, 0] / eta
+    for r in (0.3, 0.8):
+        by_hand = math.log((v_peak - 0.25) / (0.25 * (1 / r**2 - 1))) / math.log(1 / beta)
+        assert recovery_time(v_peak, 0.5, r, beta) == pytest.approx(by_hand, rel=1e-12)
+        assert int(np.argmax(steps >= r)) + 1 == math.ceil(by_hand)
+    betas = [0.5, 0.9, 0.99]  # a list broadcasts like an array; by hand, one beta at a time
+    each = [math.log((1e4 - 1) / (1 / 0.81 - 1)) / math.log(1 / b) for b in betas]
+    np.testing.assert_allclose(recovery_time(1e4, 1.0, 0.9, betas), each, rtol=1e-12)
+
+
+def test_recovery_time_is_zero_not_nan_below_g_squared():
+    # V_T0 < g^2 (the average never reached the new gradient size): the step is already >= eta.
+    assert recovery_time(0.5, 1.0, 0.9, 0.9) == 0.0
+    np.testing.assert_array_equal(
+        recovery_time(np.array([0.01, 1.0, 1e4]), 1.0, 0.5, 0.9) > 0, [False, False, True]
+    )
+
+
+def test_recovery_time_refuses_a_result_beyond_the_float_range():
+    # 1/beta overflows, so ln(1/beta) is inf: an error, not a silent 0 or NaN.
+    with pytest.raises(ValueError, match="beyond the float range"):
+        recovery_time(1e308, 1e-200, 0.5, 0.9)
+    assert recovery_time(1e4, 1e200, 0.5, 0.9) == 0.0  # g^2 = inf > V_T0: never slowed
+    assert recovery_time(1e4, 1.0, 1e-200, 0.9) == 0.0  # g^2 / r^2 = inf > V_T0
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "message"),
+    [
+        ((True, 1.0, 0.9, 0.9), TypeError, "v_peak must be a real number"),
+        ((1e4, 1.0, 0.9, np.True_), TypeError, "beta must be a real number"),
+        ((1e4, 1.0, 0.9, [0.9, True]), TypeError, "beta must hold real numbers, not bools"),
+        ((1e4, 1.0, 0.9, "0.9"), TypeError, "beta must be a real number"),
+        ((1e4, True, 0.9, 0.9), TypeError, "g must be a real number"),
+        ((np.nan, 1.0, 0.9, 0.9), ValueError, "v_peak must be > 0 and finite"),
+        ((1e4, 1.0, 0.9, np.array([0.9, 1.5])), ValueError, r"beta must be in \(0, 1\), got 1.5"),
+        ((1e4, 1.0, 0.9, 0.0), ValueError, r"beta must be in \(0, 1\)"),
+        ((np.ones(3), 1.0, 0.9, np.full(2, 0.9)), ValueError, r"v_peak of shape \(3,\) and beta"),
+        ((1e4, 1.0, np.nan, 0.9), ValueError, "fraction must be finite"),
+    ],
+)
+def test_recovery_time_refuses_bad_input_by_name(arguments, error, message):
+    with pytest.raises(error, match=message):
+        recovery_time(*arguments)

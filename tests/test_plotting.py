@@ -73,3 +73,22 @@ def test_reference_draws_one_grey_line_and_checks_its_arguments():
     with pytest.raises(ValueError, match="exactly one"):
         plotting.reference(ax, x=1.0, y=1.0)
     plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    ("position", "error", "message"),
+    [
+        ({"y": float("nan")}, ValueError, "y must be finite"),  # would draw no line, silently
+        ({"x": np.inf}, ValueError, "x must be finite"),
+        ({"y": True}, TypeError, "y must be a real number"),
+        ({"y": "0.5"}, TypeError, "y must be a real number"),
+        ({"x": np.array([1.0, 2.0])}, TypeError, "x must be a real number"),
+    ],
+)
+def test_reference_refuses_a_position_that_is_not_a_finite_number(position, error, message):
+    fig, (ax,) = plotting.new_figure()
+    with pytest.raises(error, match=message):
+        plotting.reference(ax, **position)
+    assert not ax.lines  # nothing drawn
+    assert np.allclose(plotting.reference(ax, y=np.float64(0.25)).get_ydata(), 0.25)
+    plt.close(fig)

@@ -118,6 +118,9 @@ def test_glue_all_glues_each_keyword_under_the_prefix(monkeypatch):
     assert report.glued("ch1_rate", ".2f") == "1.00"
     with pytest.raises(ValueError, match="name must be"):
         report.glue_all("ch1 ", kappa=1.0)
+    with pytest.raises(TypeError, match="prefix must be a string"):
+        report.glue_all(1, kappa=1.0)  # would glue "1kappa" silently
+    assert len(stored) == 2
 
 
 @pytest.mark.parametrize("name", ["", "two words", "a:b", "a`b", 3])

@@ -377,6 +377,17 @@ def test_feed_runs_the_given_gradients_from_zero():
         feed(sgd(learning_rate=0.1), np.zeros((0, 2)))
 
 
+@pytest.mark.parametrize("shape", [(5,), (5, 0), (5, 2, 0), (5, 2, 2, 2)])
+def test_feed_names_gradients_when_their_shape_does_not_fit(shape):
+    # Not (T, d) or (T, B, d): the error names gradients, not the w0 that feed builds.
+    with pytest.raises(ValueError, match=r"gradients must have shape \(T, d\) or \(T, B, d\)"):
+        feed(sgd(learning_rate=0.1), np.ones(shape))
+    with pytest.raises(ValueError, match="gradients must be finite"):
+        feed(sgd(learning_rate=0.1), np.array([[1.0], [np.nan]]))
+    with pytest.raises(TypeError, match="gradients must be an array of real numbers"):
+        feed(sgd(learning_rate=0.1), np.array([[True]]))
+
+
 def test_step_sizes_need_every_step_recorded():
     sparse = run(sgd(learning_rate=0.1), elongated_quadratic(), [1.0, 1.0], 10, record_every=5)
     with pytest.raises(ValueError, match="record_every=1"):

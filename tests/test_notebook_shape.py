@@ -1,9 +1,12 @@
 """Chapters read in small steps: no code cell longer than 30 lines (issue 14). A longer cell is
-split where a statement shows nothing, or its drawing moves into a folded cell above."""
+split where a statement shows nothing, or its drawing moves into a folded cell above. And every
+cross-reference carries its title: jupyterlab-myst cannot resolve a target in another notebook,
+so an untitled {ref}`label` shows the bare label in JupyterLab."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -33,3 +36,28 @@ def test_the_check_finds_a_long_cell(tmp_path):
 @pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda path: path.name)
 def test_no_code_cell_is_longer_than_30_lines(notebook):
     assert not long_cells(notebook)
+
+
+UNTITLED_REFERENCE = re.compile(r"\{(?:ref|doc)\}`[^`<]*`")
+
+
+def untitled_references(notebook: Path) -> list[str]:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return [
+        f"cell {index}: {found}"
+        for index, cell in enumerate(cells)
+        if cell["cell_type"] == "markdown"
+        for found in UNTITLED_REFERENCE.findall("".join(cell["source"]))
+    ]
+
+
+def test_the_check_finds_an_untitled_reference(tmp_path):
+    text = "See {ref}`ch5-cycle-derived` and {ref}`chapter 5 <ch5-cycle-derived>`."
+    notebook = tmp_path / "refs.ipynb"
+    notebook.write_text(json.dumps({"cells": [{"cell_type": "markdown", "source": [text]}]}))
+    assert untitled_references(notebook) == ["cell 0: {ref}`ch5-cycle-derived`"]
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda path: path.name)
+def test_every_cross_reference_has_a_title(notebook):
+    assert not untitled_references(notebook)

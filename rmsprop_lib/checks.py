@@ -9,7 +9,8 @@ fit. NumPy scalars (``np.float64(0.5)``, ``np.True_``) are accepted wherever the
   arrays that broadcast against the parameters: numbers come back as floats, arrays as read-only
   float64 copies.
 - Arguments of the objectives and the runner (:func:`real`, :func:`integer`, :func:`real_matrix`)
-  are single numbers or data arrays.
+  are single numbers or data arrays; a formula's array arguments (:func:`real_values`,
+  :func:`broadcast_together`) may also be lists, and must broadcast against each other.
 - :func:`params_and_grads` and :func:`state_fits` guard every optimizer step.
 """
 
@@ -94,6 +95,27 @@ def learning_rate_at(
     if np.ndim(eta) and _broadcast_shape(np.shape(eta), shape) != shape:
         raise ValueError(f"{name} has shape {np.shape(eta)}, not broadcastable to params {shape}")
     return eta
+
+
+def real_values(name: str, value: Any, check: Callable = positive) -> float | np.ndarray:
+    """``value`` (a number, an array, or a list or tuple of numbers) checked by ``check``.
+
+    A list or tuple becomes an array first; a bool in it is a TypeError, as a bool alone is.
+    """
+    if isinstance(value, list | tuple):
+        if any(isinstance(x, bool | np.bool_) for x in np.asarray(value, dtype=object).flat):
+            raise TypeError(f"{name} must hold real numbers, not bools, got {value!r}")
+        value = np.asarray(value)
+    return check(name, value)
+
+
+def broadcast_together(first: str, a: Any, second: str, b: Any) -> None:
+    """A ValueError naming both arguments when their shapes do not broadcast."""
+    if _broadcast_shape(np.shape(a), np.shape(b)) is None:
+        raise ValueError(
+            f"{first} of shape {np.shape(a)} and {second} of shape {np.shape(b)} "
+            "do not broadcast against each other"
+        )
 
 
 # ----------------------------------------------------------------- params, grads and state

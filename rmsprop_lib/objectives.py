@@ -17,13 +17,14 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from rmsprop_lib.checks import (
+    broadcast_together,
     flag,
     integer,
     open_unit_interval,
-    positive,
     read_only,
     real,
     real_matrix,
+    real_values,
 )
 
 
@@ -394,29 +395,6 @@ def cycle_loss(learning_rate: ArrayLike, curvatures: ArrayLike, eps: float) -> f
     return np.sum(lambdas * (eta[..., None] / 2 - eps / lambdas) ** 2, axis=-1) / 2
 
 
-def _values(name: str, value: ArrayLike, check=positive) -> float | np.ndarray:
-    """``value`` (a number, an array, or a list or tuple of numbers) checked by ``check``.
-
-    A list or tuple becomes an array first; a bool in it is a TypeError, as a bool alone is.
-    """
-    if isinstance(value, list | tuple):
-        if any(isinstance(x, bool | np.bool_) for x in np.asarray(value, dtype=object).flat):
-            raise TypeError(f"{name} must hold real numbers, not bools, got {value!r}")
-        value = np.asarray(value)
-    return check(name, value)
-
-
-def _broadcast(first: str, a, second: str, b) -> None:
-    """A ValueError naming both arguments when their shapes do not broadcast."""
-    try:
-        np.broadcast_shapes(np.shape(a), np.shape(b))
-    except ValueError:
-        raise ValueError(
-            f"{first} of shape {np.shape(a)} and {second} of shape {np.shape(b)} "
-            "do not broadcast against each other"
-        ) from None
-
-
 def cycle_amplitude(
     learning_rate: ArrayLike, curvature: ArrayLike, eps: float, *, eps_in_sqrt: bool = False
 ) -> float | np.ndarray:
@@ -431,9 +409,9 @@ def cycle_amplitude(
     A bad value raises naming its argument (TypeError for a bool or a non-number, ValueError
     for a value out of range or shapes that do not broadcast).
     """
-    eta = np.asarray(_values("learning_rate", learning_rate))
-    lam = np.asarray(_values("curvature", curvature))
-    _broadcast("learning_rate", eta, "curvature", lam)
+    eta = np.asarray(real_values("learning_rate", learning_rate))
+    lam = np.asarray(real_values("curvature", curvature))
+    broadcast_together("learning_rate", eta, "curvature", lam)
     eps = real("eps", eps, at_least=0.0)
     eps_in_sqrt = flag("eps_in_sqrt", eps_in_sqrt)
     with np.errstate(all="ignore"):  # eps/lambda, eta^2 beyond the float range: checked below
@@ -460,9 +438,9 @@ def recovery_time(
     argument (TypeError for a bool or a non-number, ValueError for a value out of range or
     shapes that do not broadcast).
     """
-    v = np.asarray(_values("v_peak", v_peak))
-    b = np.asarray(_values("beta", beta, open_unit_interval))
-    _broadcast("v_peak", v, "beta", b)
+    v = np.asarray(real_values("v_peak", v_peak))
+    b = np.asarray(real_values("beta", beta, open_unit_interval))
+    broadcast_together("v_peak", v, "beta", b)
     g = np.float64(real("g", g, above=0.0))  # NumPy floats: overflow gives inf, checked below
     r = np.float64(real("fraction", fraction, above=0.0))
     if r >= 1:

@@ -16,11 +16,14 @@ CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 MOST_LINES = 30
 
 
+def cells(notebook: Path) -> list[dict]:
+    return json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+
+
 def long_cells(notebook: Path) -> list[str]:
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     return [
         f"cell {index} ({cell.get('id')}): {len(lines)} lines"
-        for index, cell in enumerate(cells)
+        for index, cell in enumerate(cells(notebook))
         if cell["cell_type"] == "code"
         and len(lines := "".join(cell["source"]).splitlines()) > MOST_LINES
     ]
@@ -42,10 +45,9 @@ UNTITLED_REFERENCE = re.compile(r"\{(?:ref|doc)\}`[^`<]*`")
 
 
 def untitled_references(notebook: Path) -> list[str]:
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     return [
         f"cell {index}: {found}"
-        for index, cell in enumerate(cells)
+        for index, cell in enumerate(cells(notebook))
         if cell["cell_type"] == "markdown"
         for found in UNTITLED_REFERENCE.findall("".join(cell["source"]))
     ]
